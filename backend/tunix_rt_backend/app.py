@@ -1,0 +1,84 @@
+"""The FastAPI application: routers, error handlers, and the built dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tunix_rt_backend import __version__
+from tunix_rt_backend.db import create_engine, create_sessionmaker
+from tunix_rt_backend.errors import install_error_handlers
+from tunix_rt_backend.openapi import install_openapi, operation_id
+from tunix_rt_backend.scores.router import router as scores_router
+from tunix_rt_backend.settings import Settings, get_settings
+from tunix_rt_backend.system.router import router as system_router
+from tunix_rt_backend.traces.router import router as traces_router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = create_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="tunix-rt",
+        version=__version__,
+        description=(
+            "Collect, score, curate and export reasoning traces for Gemma fine-tuning with Tunix."
+        ),
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    install_error_handlers(app)
+    install_openapi(app)
+    app.include_router(system_router)
+    app.include_router(traces_router)
+    app.include_router(scores_router)
+    _mount_dashboard(app, settings.frontend_dist)
+    return app
+
+
+def _mount_dashboard(app: FastAPI, dist: Path) -> None:
+    """Serve the built dashboard; unknown non-API paths fall back to index.html (client routes)."""
+    root = dist.resolve()
+
+    @app.get("/{path:path}", include_in_schema=False)
+    def dashboard(path: str, request: Request) -> Response:  # sync: file checks run off the loop
+        if path == "api" or path.startswith("api/"):
+            raise StarletteHTTPException(404, f"No API route {request.url.path}.")
+        index = root / "index.html"
+        if not index.is_file():
+            return Response(
+                "The dashboard is not built. Run `make install` (or `npm run build` in "
+                "frontend/), then reload. The API is at /api and its docs at /docs.",
+                media_type="text/plain",
+                status_code=404,
+            )
+        candidate = (root / path).resolve()
+        if path and candidate.is_relative_to(root) and candidate.is_file():
+            headers = {"Cache-Control": "public, max-age=31536000, immutable"} if (
+                path.startswith("assets/")
+            ) else None
+            return FileResponse(candidate, headers=headers)
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})

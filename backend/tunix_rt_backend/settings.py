@@ -1,0 +1,50 @@
+"""Runtime settings: environment variables with the ``TUNIX_RT_`` prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BACKEND_DIR = PACKAGE_DIR.parent
+REPO_DIR = BACKEND_DIR.parent
+
+
+class Settings(BaseSettings):
+    """Everything the service needs to start. Built once by ``get_settings`` and passed in."""
+
+    model_config = SettingsConfigDict(env_prefix="TUNIX_RT_", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./tunix_rt.db"
+    datasets_dir: Path = BACKEND_DIR / "datasets"
+    frontend_dist: Path = REPO_DIR / "frontend" / "dist"
+
+    max_trace_bytes: int = Field(default=1_000_000, ge=1_024)
+    max_batch_traces: int = Field(default=10_000, ge=1)
+    max_batch_bytes: int = Field(default=256 * 1024 * 1024, ge=1_024)
+    max_upload_bytes: int = Field(default=2 * 1024 * 1024 * 1024, ge=1_024)
+
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=20, ge=0)
+    db_echo: bool = False
+
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.database_url.split(":", 1)[0].split("+", 1)[0]
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; keyword overrides win (used by the CLI and tests)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,140 @@
+"""Trace filters, expressed in SQL on both dialects (never by loading rows into Python)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
+
+from tunix_rt_backend.traces.models import Trace
+
+_KEY_SEGMENT = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+MAX_METADATA_DEPTH = 8
+
+
+class TraceFilter(BaseModel):
+    """Which traces: every condition must hold. Used by listing, bulk scoring and datasets."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str | None = None
+    tags: list[str] = Field(default_factory=list, description="Traces carrying all these tags.")
+    metadata: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Equality on metadata values; dotted keys (`a.b`) reach nested objects.",
+    )
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    q: str | None = Field(default=None, description="Text the prompt contains (case-insensitive).")
+    run_id: uuid.UUID | None = None
+
+    @field_validator("created_after", "created_before")
+    @classmethod
+    def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
+
+    @field_validator("metadata")
+    @classmethod
+    def _safe_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key, item in value.items():
+            parts = key.split(".")
+            if len(parts) > MAX_METADATA_DEPTH or not all(_KEY_SEGMENT.match(p) for p in parts):
+                raise ValueError(
+                    f"metadata key {key!r} must be dot-separated segments of letters, digits, "
+                    "'_' or '-'"
+                )
+            if isinstance(item, dict | list):
+                raise ValueError(f"metadata.{key} must be a string, number, boolean or null")
+        return value
+
+
+def coerce_query_value(raw: str) -> list[Any]:
+    """The JSON values a query-string value may stand for: ``5`` matches 5 and "5"."""
+    candidates: list[Any] = [raw]
+    lowered = raw.strip().lower()
+    if lowered in {"true", "false"}:
+        candidates.append(lowered == "true")
+    elif lowered == "null":
+        candidates.append(None)
+    else:
+        try:
+            number = float(raw)
+        except ValueError:
+            pass
+        else:
+            if number.is_integer() and "." not in raw and "e" not in lowered:
+                candidates.append(int(number))
+            elif number == number and abs(number) != float("inf"):
+                candidates.append(number)
+    return candidates
+
+
+def _nested(key: str, value: Any) -> dict[str, Any]:
+    out: Any = value
+    for part in reversed(key.split(".")):
+        out = {part: out}
+    return dict(out)
+
+
+def _metadata_clause(dialect: str, key: str, value: Any) -> ColumnElement[bool]:
+    # A string also matches the number or boolean it spells, as query strings carry only text.
+    values = coerce_query_value(value) if isinstance(value, str) else [value]
+    if dialect == "postgresql":
+        # Containment is what the GIN (jsonb_path_ops) index answers.
+        return or_(
+            *(
+                Trace.meta.op("@>")(type_coerce(_nested(key, v), JSONB))
+                for v in values
+            )
+        )
+    path = "$." + ".".join(f'"{part}"' for part in key.split("."))
+    extracted = func.json_extract(Trace.meta, path)
+    kind = func.json_type(Trace.meta, path)
+    clauses: list[ColumnElement[bool]] = []
+    for v in values:
+        if v is None:
+            clauses.append(kind == "null")
+        elif isinstance(v, bool):
+            clauses.append(kind == ("true" if v else "false"))
+        elif isinstance(v, int | float):
+            clauses.append(and_(kind.in_(["integer", "real"]), extracted == v))
+        else:
+            clauses.append(and_(kind == "text", extracted == str(v)))
+    return or_(*clauses)
+
+
+def _tag_clause(dialect: str, tag: str) -> ColumnElement[bool]:
+    if dialect == "postgresql":
+        return Trace.tags.op("@>")(type_coerce([tag], JSONB))
+    each = func.json_each(Trace.tags).table_valued("value")
+    return exists(select(literal(1)).select_from(each).where(each.c.value == tag))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filter_clauses(dialect: str, flt: TraceFilter) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if flt.source is not None:
+        clauses.append(Trace.source == flt.source)
+    for tag in flt.tags:
+        clauses.append(_tag_clause(dialect, tag))
+    for key, value in flt.metadata.items():
+        clauses.append(_metadata_clause(dialect, key, value))
+    if flt.created_after is not None:
+        clauses.append(Trace.created_at >= flt.created_after)
+    if flt.created_before is not None:
+        clauses.append(Trace.created_at < flt.created_before)
+    if flt.q:
+        clauses.append(Trace.prompt.ilike(f"%{_escape_like(flt.q)}%", escape="\\"))
+    if flt.run_id is not None:
+        clauses.append(Trace.run_id == flt.run_id)
+    return clauses
