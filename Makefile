@@ -11,6 +11,14 @@ export TUNIX_RT_TEST_POSTGRES_DSN ?= postgresql://postgres@127.0.0.1:5432/postgr
 
 .PHONY: help install run test lint format typecheck test-backend bench clean
 
+# Each part of the project adds its own install steps and test suites from a fragment:
+# INSTALL_TARGETS (run by `make install`) and TEST_TARGETS (run by `make test`, in order).
+INSTALL_TARGETS := $(VENV)/.backend-installed
+TEST_TARGETS := lint typecheck test-backend
+-include training/training.mk
+-include frontend/frontend.mk
+-include e2e/e2e.mk
+
 help:
 	@echo "make run    install (idempotent) and serve the API and dashboard on http://$(HOST):$(PORT)"
 	@echo "make test   install and run every test suite (lint, types, backend on SQLite and PostgreSQL)"
@@ -25,7 +33,7 @@ $(VENV)/.backend-installed: $(BIN)/python backend/pyproject.toml
 	$(BIN)/pip install --quiet -e "backend[dev]"
 	@touch $@
 
-install: $(VENV)/.backend-installed
+install: $(INSTALL_TARGETS)
 
 run: install
 	$(BIN)/tunix-rt serve --host $(HOST) --port $(PORT)
@@ -44,7 +52,10 @@ typecheck: install
 test-backend: install
 	cd backend && ../$(BIN)/pytest -q --cov --cov-report=term --cov-fail-under=85
 
-test: install lint typecheck test-backend
+# Suites run one after another (one CPU-heavy suite at a time on small machines).
+test: install
+	@set -e; for target in $(TEST_TARGETS); do \
+	  echo "==> make $$target"; $(MAKE) --no-print-directory $$target; done
 
 bench: install
 	cd backend && ../$(BIN)/python benchmarks/ingest.py
