@@ -1,0 +1,120 @@
+"""The contracts shared by the backend, the trainer and the evaluator.
+
+Pure Python (standard library and pydantic only; no server, database or JAX imports):
+
+- ``trace``: :class:`TraceContent` / :class:`Step`, what every other part takes.
+- ``template``: the Gemma turn format and the ``tags`` / ``numbered`` response styles.
+- ``parsing``: GSM8K solutions, model responses, answer extraction, number normalisation.
+- ``scorers``: named, versioned scorers (``baseline``, ``format_exact``, ``format_approx``,
+  ``answer_match``, ``gsm8k_reward``).
+- ``rewards``: the Tunix GRPO reward functions, sharing the scorers' internals.
+- ``records``: export records (``trace``, ``tunix_sft``, ``chat``, ``prompt_only``) and
+  :class:`TrainingExample`.
+"""
+
+from tunix_rt_backend.contracts.parsing import (
+    ParsedResponse,
+    ResponseParser,
+    answers_match,
+    extract_final_answer,
+    gsm8k_to_trace,
+    normalize_number,
+    parse_gsm8k_solution,
+    parse_response,
+    strip_calculator_marks,
+)
+from tunix_rt_backend.contracts.records import (
+    EXPORT_FORMATS,
+    ExportFormat,
+    TrainingExample,
+    build_record,
+    chat_record,
+    prompt_only_record,
+    trace_record,
+    tunix_sft_record,
+)
+from tunix_rt_backend.contracts.rewards import (
+    REWARD_FUNCTIONS,
+    check_answer,
+    check_numbers,
+    match_format_approximately,
+    match_format_exactly,
+)
+from tunix_rt_backend.contracts.scorers import (
+    SCORERS,
+    Scorer,
+    ScoreResult,
+    get_scorer,
+    list_scorers,
+)
+from tunix_rt_backend.contracts.template import (
+    ANSWER_END,
+    ANSWER_START,
+    DEFAULT_SYSTEM_INSTRUCTION,
+    END_OF_TURN,
+    MODEL_TURN_PREFIX,
+    REASONING_END,
+    REASONING_START,
+    RESPONSE_STYLES,
+    START_OF_TURN,
+    ResponseStyle,
+    render_completion,
+    render_conversation,
+    render_prompt,
+    render_response,
+    render_tunix_sft_completion,
+    render_tunix_sft_prompt,
+    render_user_turn,
+)
+from tunix_rt_backend.contracts.trace import Step, StepLike, TraceContent, TraceLike
+
+__all__ = [
+    "ANSWER_END",
+    "ANSWER_START",
+    "DEFAULT_SYSTEM_INSTRUCTION",
+    "END_OF_TURN",
+    "EXPORT_FORMATS",
+    "MODEL_TURN_PREFIX",
+    "REASONING_END",
+    "REASONING_START",
+    "RESPONSE_STYLES",
+    "REWARD_FUNCTIONS",
+    "SCORERS",
+    "START_OF_TURN",
+    "ExportFormat",
+    "ParsedResponse",
+    "ResponseParser",
+    "ResponseStyle",
+    "ScoreResult",
+    "Scorer",
+    "Step",
+    "StepLike",
+    "TraceContent",
+    "TraceLike",
+    "TrainingExample",
+    "answers_match",
+    "build_record",
+    "chat_record",
+    "check_answer",
+    "check_numbers",
+    "extract_final_answer",
+    "get_scorer",
+    "gsm8k_to_trace",
+    "list_scorers",
+    "match_format_approximately",
+    "match_format_exactly",
+    "normalize_number",
+    "parse_gsm8k_solution",
+    "parse_response",
+    "prompt_only_record",
+    "render_completion",
+    "render_conversation",
+    "render_prompt",
+    "render_response",
+    "render_tunix_sft_completion",
+    "render_tunix_sft_prompt",
+    "render_user_turn",
+    "strip_calculator_marks",
+    "trace_record",
+    "tunix_sft_record",
+]
