@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -93,8 +93,8 @@ async def migrated_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture(scope="session")
-def app(settings: Settings, migrated_engine: AsyncEngine) -> Iterator[FastAPI]:
-    yield create_app(settings)
+def app(settings: Settings, migrated_engine: AsyncEngine) -> FastAPI:
+    return create_app(settings)
 
 
 async def _empty_tables(engine: AsyncEngine) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from httpx import AsyncClient
@@ -16,7 +17,7 @@ async def _count(client: AsyncClient) -> int:
     return count
 
 
-def _error(response_json: dict[str, object]) -> dict[str, object]:
+def _error(response_json: dict[str, Any]) -> dict[str, Any]:
     error = response_json["error"]
     assert isinstance(error, dict)
     assert set(error) == {"code", "message", "details"}
@@ -89,7 +90,7 @@ async def test_batch_with_one_invalid_trace_stores_nothing(client: AsyncClient) 
     traces[7] = {**traces[7], "prompt": ""}
     response = await client.post("/api/traces/batch", json={"traces": traces})
     assert response.status_code == 422
-    locs = [d["loc"] for d in _error(response.json())["details"]]  # type: ignore[union-attr]
+    locs = [d["loc"] for d in _error(response.json())["details"]]
     assert ["traces", "7", "prompt"] in locs
     assert await _count(client) == 0
 
@@ -99,7 +100,7 @@ async def test_batch_with_nul_in_one_trace_stores_nothing(client: AsyncClient) -
     traces[2] = {**traces[2], "final_answer": "4\u0000"}
     response = await client.post("/api/traces/batch", json={"traces": traces})
     assert response.status_code == 422
-    assert _error(response.json())["details"][0]["loc"] == [  # type: ignore[index]
+    assert _error(response.json())["details"][0]["loc"] == [
         "traces",
         "2",
         "final_answer",
@@ -114,7 +115,7 @@ async def test_batch_limits_are_413(client: AsyncClient) -> None:
     one_too_big = {"traces": [make_trace(0), make_trace(1, prompt="w" * 120_000)]}
     response = await client.post("/api/traces/batch", json=one_too_big)
     assert response.status_code == 413
-    assert _error(response.json())["details"]["index"] == 1  # type: ignore[index]
+    assert _error(response.json())["details"]["index"] == 1
     too_many_bytes = {"traces": [make_trace(i, prompt="v" * 90_000) for i in range(60)]}
     response = await client.post("/api/traces/batch", json=too_many_bytes)
     assert response.status_code == 413

@@ -9,13 +9,13 @@ from sqlalchemy import inspect
 
 from tests.conftest import create_postgres_database, drop_postgres_database
 from tunix_rt_backend.db import Base, create_engine
-from tunix_rt_backend.migrate import current_revision, downgrade, upgrade
+from tunix_rt_backend.migrate import current_revision, downgrade, head_revision, upgrade
 from tunix_rt_backend.settings import Settings
 from tunix_rt_backend.traces.models import Trace
 
 GIN_INDEXES = {
     index.name
-    for index in Trace.__table__.indexes
+    for index in Base.metadata.tables[Trace.__tablename__].indexes
     if index.dialect_options["postgresql"].get("using") == "gin"
 }
 
@@ -34,7 +34,7 @@ async def test_upgrade_downgrade_upgrade_matches_models(fresh_url: str) -> None:
     engine = create_engine(Settings(database_url=fresh_url))
     try:
         await upgrade(engine)
-        assert await current_revision(engine) == "0001"
+        assert await current_revision(engine) == head_revision()
         await downgrade(engine, "base")
         assert await current_revision(engine) is None
         async with engine.connect() as connection:

@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tunix_rt_backend import __version__
+from tunix_rt_backend.datasets.router import router as datasets_router
 from tunix_rt_backend.db import create_engine, create_sessionmaker
 from tunix_rt_backend.errors import install_error_handlers
 from tunix_rt_backend.openapi import install_openapi, operation_id
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router)
     app.include_router(traces_router)
     app.include_router(scores_router)
+    app.include_router(datasets_router)
     _mount_dashboard(app, settings.frontend_dist)
     return app
 
@@ -77,8 +79,10 @@ def _mount_dashboard(app: FastAPI, dist: Path) -> None:
             )
         candidate = (root / path).resolve()
         if path and candidate.is_relative_to(root) and candidate.is_file():
-            headers = {"Cache-Control": "public, max-age=31536000, immutable"} if (
-                path.startswith("assets/")
-            ) else None
+            headers = (
+                {"Cache-Control": "public, max-age=31536000, immutable"}
+                if (path.startswith("assets/"))
+                else None
+            )
             return FileResponse(candidate, headers=headers)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -1,10 +1,10 @@
 """A typed Python client for notebooks and scripts.
 
-    from tunix_rt_backend.client import Client
+from tunix_rt_backend.client import Client
 
-    with Client("http://127.0.0.1:8000") as api:
-        trace = api.create_trace(prompt="2 + 2?", steps=["2 + 2 = 4"], final_answer="4")
-        api.score(trace.id, "answer_match")
+with Client("http://127.0.0.1:8000") as api:
+    trace = api.create_trace(prompt="2 + 2?", steps=["2 + 2 = 4"], final_answer="4")
+    api.score(trace.id, "answer_match")
 """
 
 from __future__ import annotations
@@ -41,9 +41,7 @@ class ApiError(Exception):
 
 
 def _steps(steps: Sequence[str | Mapping[str, str]]) -> list[dict[str, str]]:
-    return [
-        {"type": "reasoning", "content": s} if isinstance(s, str) else dict(s) for s in steps
-    ]
+    return [{"type": "reasoning", "content": s} if isinstance(s, str) else dict(s) for s in steps]
 
 
 def trace_payload(
@@ -144,7 +142,9 @@ class Client:
     # --- traces ----------------------------------------------------------------------------
     def create_trace(self, **fields: Any) -> TraceRead:
         """Store one trace (see ``trace_payload`` for the fields)."""
-        response = self._request("POST", "/api/traces", json=trace_payload(**fields), idempotent=True)
+        response = self._request(
+            "POST", "/api/traces", json=trace_payload(**fields), idempotent=True
+        )
         return TraceRead.model_validate_json(response.content)
 
     def create_traces(

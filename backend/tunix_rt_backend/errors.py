@@ -78,7 +78,9 @@ def error_response(
     details: Any = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    return JSONResponse(error_body(code, message, details), status_code=status_code, headers=headers)
+    return JSONResponse(
+        error_body(code, message, details), status_code=status_code, headers=headers
+    )
 
 
 def _jsonable_validation_errors(errors: Any) -> list[dict[str, Any]]:

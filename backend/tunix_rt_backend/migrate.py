@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -21,18 +22,21 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
     return config
 
 
+def head_revision() -> str:
+    """The newest migration this code ships."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     async with engine.begin() as connection:
-        await connection.run_sync(
-            lambda sync: command.upgrade(alembic_config(sync), revision)
-        )
+        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
     async with engine.begin() as connection:
-        await connection.run_sync(
-            lambda sync: command.downgrade(alembic_config(sync), revision)
-        )
+        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

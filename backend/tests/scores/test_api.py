@@ -27,9 +27,12 @@ async def test_run_scorer_stores_a_measured_value(client: AsyncClient) -> None:
     assert a.json()["details"]
 
     reward = await client.post(f"/api/traces/{right}/scores", json={"scorer": "gsm8k_reward"})
-    assert reward.json()["value"] > (
-        await client.post(f"/api/traces/{wrong}/scores", json={"scorer": "gsm8k_reward"})
-    ).json()["value"]
+    assert (
+        reward.json()["value"]
+        > (
+            await client.post(f"/api/traces/{wrong}/scores", json={"scorer": "gsm8k_reward"})
+        ).json()["value"]
+    )
 
     listed = (await client.get(f"/api/traces/{right}/scores")).json()
     assert [s["name"] for s in listed] == ["answer_match", "gsm8k_reward"]
@@ -89,7 +92,10 @@ async def test_bulk_scoring_by_filter(client: AsyncClient) -> None:
     assert again["skipped"] == 25
     tagged = await client.post(
         "/api/scores/bulk",
-        json={"scorer": "baseline", "filter": {"tags": ["bucket-0"], "metadata": {"split": "train"}}},
+        json={
+            "scorer": "baseline",
+            "filter": {"tags": ["bucket-0"], "metadata": {"split": "train"}},
+        },
     )
     assert tagged.json()["scored"] == 11
     bad = await client.post("/api/scores/bulk", json={"scorer": "x", "filter": {"nope": 1}})

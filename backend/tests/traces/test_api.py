@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from httpx import AsyncClient
 
 from tests.conftest import make_trace
+from tunix_rt_backend.migrate import head_revision
 
 
 async def test_create_returns_stored_trace(client: AsyncClient) -> None:
@@ -121,7 +123,7 @@ async def test_list_filters(client: AsyncClient) -> None:
     batch.append(make_trace(99, source="ungar", tags=["cards"], prompt="High Card Duel"))
     await client.post("/api/traces/batch", json={"traces": batch})
 
-    async def ids(**params: object) -> int:
+    async def ids(**params: Any) -> int:
         response = await client.get("/api/traces", params=params)
         assert response.status_code == 200, response.text
         count = await client.get("/api/traces/count", params=params)
@@ -185,7 +187,7 @@ async def test_delete_cascades_to_scores(client: AsyncClient) -> None:
 
 
 async def test_deleted_trace_can_be_stored_again(client: AsyncClient) -> None:
-    first = (await client.post("/api/traces", json=make_trace(), headers={"Idempotency-Key": "k"}))
+    first = await client.post("/api/traces", json=make_trace(), headers={"Idempotency-Key": "k"})
     await client.delete(f"/api/traces/{first.json()['id']}")
     again = await client.post("/api/traces", json=make_trace(), headers={"Idempotency-Key": "k"})
     assert again.status_code == 201
@@ -195,4 +197,4 @@ async def test_deleted_trace_can_be_stored_again(client: AsyncClient) -> None:
 async def test_health_reports_database(client: AsyncClient, dialect: str) -> None:
     body = (await client.get("/api/health")).json()
     assert body["status"] == "ok"
-    assert body["database"] == {"status": "ok", "dialect": dialect, "revision": "0001"}
+    assert body["database"] == {"status": "ok", "dialect": dialect, "revision": head_revision()}

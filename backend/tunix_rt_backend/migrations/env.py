@@ -8,9 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from tunix_rt_backend.db import Base, create_engine
-from tunix_rt_backend.scores import models as _score_models  # noqa: F401  (register tables)
 from tunix_rt_backend.settings import get_settings
-from tunix_rt_backend.traces import models as _trace_models  # noqa: F401
+from tunix_rt_backend.tables import __all__ as _tables  # noqa: F401  (registers every table)
 
 target_metadata = Base.metadata
 

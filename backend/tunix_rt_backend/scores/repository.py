@@ -16,9 +16,7 @@ from tunix_rt_backend.traces.models import Trace
 
 async def list_for_trace(session: AsyncSession, trace_id: uuid.UUID) -> list[Score]:
     result = await session.execute(
-        select(Score)
-        .where(Score.trace_id == trace_id)
-        .order_by(Score.created_at, Score.id)
+        select(Score).where(Score.trace_id == trace_id).order_by(Score.created_at, Score.id)
     )
     return list(result.scalars().all())
 
@@ -43,7 +41,7 @@ async def traces_to_score(
     limit: int,
 ) -> list[Trace]:
     """The next batch of matching traces, in id order, optionally without this scorer's score."""
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     stmt = select(Trace).where(*filter_clauses(dialect, flt))
     if skip_existing:
         stmt = stmt.where(

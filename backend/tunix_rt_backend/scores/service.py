@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tunix_rt_backend.contracts.scorers import Scorer, get_scorer, list_scorers
+from tunix_rt_backend.contracts.scorers import Scorer, ScoreResult, get_scorer, list_scorers
+from tunix_rt_backend.contracts.trace import TraceContent
 from tunix_rt_backend.db import utcnow
 from tunix_rt_backend.errors import Invalid, NotFound
 from tunix_rt_backend.ids import uuid7
@@ -35,7 +36,7 @@ def to_score_read(score: Score) -> ScoreRead:
         value=score.value,
         label=score.label,
         details=dict(score.details),
-        source=score.source,  # type: ignore[arg-type]
+        source=score.source,
         created_at=score.created_at,
     )
 
@@ -58,7 +59,7 @@ def _scorer(name: str) -> Scorer:
         ) from None
 
 
-def _score_row(trace_id: uuid.UUID, scorer: Scorer, result: Any) -> dict[str, Any]:
+def _score_row(trace_id: uuid.UUID, scorer: Scorer, result: ScoreResult) -> dict[str, Any]:
     return {
         "id": uuid7(),
         "trace_id": trace_id,
@@ -70,6 +71,12 @@ def _score_row(trace_id: uuid.UUID, scorer: Scorer, result: Any) -> dict[str, An
         "source": "auto",
         "created_at": utcnow(),
     }
+
+
+def _score_rows(
+    scorer: Scorer, contents: list[tuple[uuid.UUID, TraceContent]]
+) -> list[dict[str, Any]]:
+    return [_score_row(trace_id, scorer, scorer(content)) for trace_id, content in contents]
 
 
 async def create(
@@ -123,11 +130,8 @@ async def score_bulk(session: AsyncSession, *, request: BulkScoreRequest) -> Bul
         )
         if not batch:
             break
-        contents = [(t.id, to_content(t)) for t in batch]
         # Scoring is CPU work: keep it off the event loop.
-        rows = await asyncio.to_thread(
-            lambda: [_score_row(tid, scorer, scorer(content)) for tid, content in contents]
-        )
+        rows = await asyncio.to_thread(_score_rows, scorer, [(t.id, to_content(t)) for t in batch])
         await repo.insert_many(session, rows)
         await session.commit()
         scored += len(rows)

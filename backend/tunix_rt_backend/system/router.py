@@ -46,7 +46,9 @@ async def health(request: Request) -> Health | JSONResponse:
         body = Health(
             status="degraded",
             version=__version__,
-            database=DatabaseHealth(status="unavailable", dialect=engine.dialect.name, revision=None),
+            database=DatabaseHealth(
+                status="unavailable", dialect=engine.dialect.name, revision=None
+            ),
         )
         return JSONResponse(body.model_dump(), status_code=503, headers={"Retry-After": "2"})
     return Health(

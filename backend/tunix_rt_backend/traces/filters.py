@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 
+from tunix_rt_backend.scores.models import Score
 from tunix_rt_backend.traces.models import Trace
 
 _KEY_SEGMENT = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
@@ -32,6 +33,23 @@ class TraceFilter(BaseModel):
     created_before: dt.datetime | None = None
     q: str | None = Field(default=None, description="Text the prompt contains (case-insensitive).")
     run_id: uuid.UUID | None = None
+    min_scores: dict[str, float] = Field(
+        default_factory=dict,
+        description='Score thresholds, e.g. {"answer_match": 1}: some score of that name >= value.',
+    )
+    max_scores: dict[str, float] = Field(
+        default_factory=dict, description="Some score of that name <= value."
+    )
+
+    @field_validator("min_scores", "max_scores")
+    @classmethod
+    def _score_names(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, threshold in value.items():
+            if not name or len(name) > 128:
+                raise ValueError("score names are 1 to 128 characters")
+            if threshold != threshold or abs(threshold) == float("inf"):
+                raise ValueError(f"score threshold for {name!r} must be a finite number")
+        return value
 
     @field_validator("created_after", "created_before")
     @classmethod
@@ -88,12 +106,7 @@ def _metadata_clause(dialect: str, key: str, value: Any) -> ColumnElement[bool]:
     values = coerce_query_value(value) if isinstance(value, str) else [value]
     if dialect == "postgresql":
         # Containment is what the GIN (jsonb_path_ops) index answers.
-        return or_(
-            *(
-                Trace.meta.op("@>")(type_coerce(_nested(key, v), JSONB))
-                for v in values
-            )
-        )
+        return or_(*(Trace.meta.op("@>")(type_coerce(_nested(key, v), JSONB)) for v in values))
     path = "$." + ".".join(f'"{part}"' for part in key.split("."))
     extracted = func.json_extract(Trace.meta, path)
     kind = func.json_type(Trace.meta, path)
@@ -137,4 +150,13 @@ def filter_clauses(dialect: str, flt: TraceFilter) -> list[ColumnElement[bool]]:
         clauses.append(Trace.prompt.ilike(f"%{_escape_like(flt.q)}%", escape="\\"))
     if flt.run_id is not None:
         clauses.append(Trace.run_id == flt.run_id)
+    for name, threshold in flt.min_scores.items():
+        clauses.append(_score_clause(name, Score.value >= threshold))
+    for name, threshold in flt.max_scores.items():
+        clauses.append(_score_clause(name, Score.value <= threshold))
     return clauses
+
+
+def _score_clause(name: str, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    # Answered by the (trace_id, name) index on scores.
+    return exists().where(Score.trace_id == Trace.id, Score.name == name, condition)

@@ -7,10 +7,10 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from tunix_rt_backend.deps import SessionDep, SettingsDep
-from tunix_rt_backend.errors import Invalid, PayloadTooLarge
+from tunix_rt_backend.errors import Invalid, PayloadTooLarge, validation_details
 from tunix_rt_backend.http import json_body_openapi, parse_json, read_body
 from tunix_rt_backend.openapi import ERROR_RESPONSES
 from tunix_rt_backend.traces import service
@@ -62,17 +62,23 @@ def _filter_from_query(
     run_id: uuid.UUID | None,
 ) -> TraceFilter:
     metadata: dict[str, str] = {}
+    scores: dict[str, dict[str, str]] = {"min_score.": {}, "max_score.": {}}
     unknown: list[str] = []
     for key, value in request.query_params.multi_items():
+        prefix = next((p for p in scores if key.startswith(p)), None)
         if key.startswith("metadata."):
             metadata[key.removeprefix("metadata.")] = value
+        elif prefix is not None:
+            scores[prefix][key.removeprefix(prefix)] = value
         elif key not in _LIST_PARAMS:
             unknown.append(key)
     if unknown:
         raise Invalid(
             f"Unknown query parameter(s): {', '.join(sorted(set(unknown)))}. Filter on metadata "
             "with metadata.KEY=VALUE.",
-            details=[{"loc": ["query", k], "msg": "unknown parameter", "type": "extra"} for k in unknown],
+            details=[
+                {"loc": ["query", k], "msg": "unknown parameter", "type": "extra"} for k in unknown
+            ],
         )
     try:
         return TraceFilter(
@@ -83,9 +89,13 @@ def _filter_from_query(
             created_before=created_before,
             q=q,
             run_id=run_id,
+            min_scores=scores["min_score."],
+            max_scores=scores["max_score."],
         )
-    except ValueError as exc:
-        raise Invalid(f"Invalid filter: {exc}") from None
+    except ValidationError as exc:
+        raise Invalid(
+            "Invalid filter: see details.", details=validation_details(exc.errors())
+        ) from None
 
 
 @router.post(
@@ -153,7 +163,8 @@ async def create_batch(
     summary="List traces, newest first",
     description=(
         "Keyset-paginated. Filters combine with AND; `tag` may repeat; "
-        "`metadata.KEY=VALUE` filters on metadata (dotted keys reach nested objects)."
+        "`metadata.KEY=VALUE` filters on metadata (dotted keys reach nested objects); "
+        "`min_score.NAME=X` / `max_score.NAME=X` keep traces with such a score."
     ),
 )
 async def list_traces(

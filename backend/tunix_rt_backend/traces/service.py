@@ -12,6 +12,7 @@ import orjson
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tunix_rt_backend.datasets import service as dataset_service
 from tunix_rt_backend.db import utcnow
 from tunix_rt_backend.errors import Conflict, NotFound, PayloadTooLarge
 from tunix_rt_backend.ids import uuid7
@@ -179,8 +180,13 @@ async def create_batch(
     payloads: Sequence[TraceCreate],
     idempotency_key: str | None,
     max_trace_bytes: int,
+    commit: bool = True,
 ) -> TraceBatchResult:
-    """Store many traces in one transaction: all of them, or (on any error) none."""
+    """Store many traces in one transaction: all of them, or (on any error) none.
+
+    ``commit=False`` leaves the transaction open for a caller that stores several batches as
+    one unit (a file import) and commits or rolls back itself.
+    """
     now = utcnow()
     rows = [
         build_row(p, now=now, max_bytes=max_trace_bytes, index=i) for i, p in enumerate(payloads)
@@ -197,6 +203,8 @@ async def create_batch(
     ids, created = await _insert_rows(session, rows)
     if idempotency_key is not None:
         await _remember(session, idempotency_key, SCOPE_BATCH, request_hash, ids, created)
+    if not commit:
+        return TraceBatchResult(ids=ids, created=created, existing=len(rows) - created)
     try:
         await session.commit()
     except IntegrityError:
@@ -235,6 +243,13 @@ async def compare(
 
 
 async def delete(session: AsyncSession, *, trace_id: uuid.UUID) -> None:
+    keys = await dataset_service.datasets_containing(session, trace_id=trace_id)
+    if keys:
+        raise Conflict(
+            f"Trace {trace_id} is part of dataset(s) {', '.join(keys)}, whose exports must stay "
+            "byte-identical; it cannot be deleted.",
+            details={"datasets": keys},
+        )
     if not await repo.delete_one(session, trace_id):
         raise NotFound(f"No trace with id {trace_id}.")
     await session.commit()
