@@ -15,7 +15,9 @@ from tunix_rt_backend import __version__
 from tunix_rt_backend.datasets.router import router as datasets_router
 from tunix_rt_backend.db import create_engine, create_sessionmaker
 from tunix_rt_backend.errors import install_error_handlers
+from tunix_rt_backend.evaluations.router import router as evaluations_router
 from tunix_rt_backend.openapi import install_openapi, operation_id
+from tunix_rt_backend.runs.router import router as runs_router
 from tunix_rt_backend.scores.router import router as scores_router
 from tunix_rt_backend.settings import Settings, get_settings
 from tunix_rt_backend.system.router import router as system_router
@@ -57,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(traces_router)
     app.include_router(scores_router)
     app.include_router(datasets_router)
+    app.include_router(runs_router)
+    app.include_router(evaluations_router)
     _mount_dashboard(app, settings.frontend_dist)
     return app
 

@@ -1,0 +1,288 @@
+"""Evaluation use cases: record a model's outputs (parsed, stored as traces, scored), compare."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tunix_rt_backend.contracts.parsing import parse_response
+from tunix_rt_backend.contracts.scorers import Scorer, get_scorer
+from tunix_rt_backend.contracts.stats import mean_interval, paired_mean_delta
+from tunix_rt_backend.contracts.trace import Step, TraceContent
+from tunix_rt_backend.db import utcnow
+from tunix_rt_backend.errors import Invalid, NotFound
+from tunix_rt_backend.evaluations import repository as repo
+from tunix_rt_backend.evaluations.models import Evaluation
+from tunix_rt_backend.evaluations.schemas import (
+    ChangedItem,
+    EvaluationComparison,
+    EvaluationCreate,
+    EvaluationItemPage,
+    EvaluationItemRead,
+    EvaluationList,
+    EvaluationRead,
+    ScorerDelta,
+    ScorerSummary,
+)
+from tunix_rt_backend.ids import uuid7
+from tunix_rt_backend.runs import service as run_service
+from tunix_rt_backend.scores import repository as score_repo
+from tunix_rt_backend.traces import service as trace_service
+from tunix_rt_backend.traces.schemas import StepIn, TraceCreate
+
+MAX_CHANGED_LISTED = 500
+
+
+def to_read(evaluation: Evaluation) -> EvaluationRead:
+    return EvaluationRead(
+        id=evaluation.id,
+        name=evaluation.name,
+        model=evaluation.model,
+        run_id=evaluation.run_id,
+        dataset_key=evaluation.dataset_key,
+        split=evaluation.split,
+        scorers=list(evaluation.scorers),
+        item_count=evaluation.item_count,
+        summary={k: ScorerSummary(**v) for k, v in evaluation.summary.items()},
+        config=dict(evaluation.config),
+        created_at=evaluation.created_at,
+    )
+
+
+def _scorers(names: list[str]) -> list[Scorer]:
+    found: list[Scorer] = []
+    for name in dict.fromkeys(names):
+        try:
+            found.append(get_scorer(name))
+        except KeyError:
+            raise Invalid(
+                f"Unknown scorer {name!r}; GET /api/scorers lists them.",
+                details=[{"loc": ["body", "scorers"], "msg": "unknown scorer", "type": "scorer"}],
+            ) from None
+    return found
+
+
+def _score_all(
+    scorers: list[Scorer], contents: list[tuple[uuid.UUID, TraceContent]]
+) -> list[dict[str, Any]]:
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+    for trace_id, content in contents:
+        for scorer in scorers:
+            result = scorer(content)
+            rows.append(
+                {
+                    "id": uuid7(),
+                    "trace_id": trace_id,
+                    "name": scorer.name,
+                    "version": scorer.version,
+                    "value": float(result.value),
+                    "label": result.label,
+                    "details": result.details,
+                    "source": "auto",
+                    "created_at": now,
+                }
+            )
+    return rows
+
+
+async def create(
+    session: AsyncSession, *, payload: EvaluationCreate, max_trace_bytes: int
+) -> EvaluationRead:
+    """Parse each response, store it as an eval trace, score it, and summarise: one transaction."""
+    scorers = _scorers(payload.scorers)
+    if payload.run_id is not None:
+        await run_service.get(session, run_id=payload.run_id)
+    evaluation_id = uuid7()
+    traces: list[TraceCreate] = []
+    contents: list[TraceContent] = []
+    for item in payload.items:
+        parsed = parse_response(item.response, "tags")
+        metadata = {
+            **item.metadata,
+            "evaluation_id": str(evaluation_id),
+            "item_id": item.item_id,
+            "model": payload.model,
+            "response": item.response,
+            "response_format": parsed.format,
+        }
+        final_answer = parsed.final_answer or ""
+        traces.append(
+            TraceCreate(
+                prompt=item.prompt,
+                steps=[StepIn(type="reasoning", content=s) for s in parsed.steps],
+                final_answer=final_answer,
+                reference_answer=item.reference_answer,
+                source="eval",
+                tags=["eval"],
+                metadata=metadata,
+                run_id=payload.run_id,
+            )
+        )
+        contents.append(
+            TraceContent(
+                prompt=item.prompt,
+                steps=tuple(Step(type="reasoning", content=s) for s in parsed.steps),
+                final_answer=final_answer,
+                reference_answer=item.reference_answer,
+                metadata=metadata,
+            )
+        )
+    batch = await trace_service.create_batch(
+        session,
+        payloads=traces,
+        idempotency_key=None,
+        max_trace_bytes=max_trace_bytes,
+        commit=False,
+    )
+    rows = await asyncio.to_thread(_score_all, scorers, list(zip(batch.ids, contents, strict=True)))
+    await score_repo.insert_many(session, rows)
+    summary: dict[str, dict[str, Any]] = {}
+    for scorer in scorers:
+        values = [r["value"] for r in rows if r["name"] == scorer.name]
+        mean, low, high = mean_interval(values)
+        summary[scorer.name] = {"mean": mean, "ci_low": low, "ci_high": high, "count": len(values)}
+    evaluation = Evaluation(
+        id=evaluation_id,
+        name=payload.name,
+        run_id=payload.run_id,
+        model=payload.model,
+        dataset_key=payload.dataset_key,
+        split=payload.split,
+        scorers=[s.name for s in scorers],
+        item_count=len(payload.items),
+        summary=summary,
+        config=payload.config,
+        created_at=utcnow(),
+    )
+    await repo.add(
+        session,
+        evaluation,
+        [
+            {"evaluation_id": evaluation_id, "item_id": item.item_id, "position": i, "trace_id": t}
+            for i, (item, t) in enumerate(zip(payload.items, batch.ids, strict=True))
+        ],
+    )
+    await session.commit()
+    return to_read(evaluation)
+
+
+async def _get(session: AsyncSession, evaluation_id: uuid.UUID) -> Evaluation:
+    evaluation = await repo.get(session, evaluation_id)
+    if evaluation is None:
+        raise NotFound(f"No evaluation with id {evaluation_id}.")
+    return evaluation
+
+
+async def get(session: AsyncSession, *, evaluation_id: uuid.UUID) -> EvaluationRead:
+    return to_read(await _get(session, evaluation_id))
+
+
+async def list_(session: AsyncSession, *, run_id: uuid.UUID | None, limit: int) -> EvaluationList:
+    evaluations = await repo.list_all(session, run_id=run_id, limit=limit)
+    return EvaluationList(items=[to_read(e) for e in evaluations])
+
+
+async def items(
+    session: AsyncSession, *, evaluation_id: uuid.UUID, offset: int, limit: int
+) -> EvaluationItemPage:
+    await _get(session, evaluation_id)
+    rows = await repo.page_items(session, evaluation_id, offset=offset, limit=limit + 1)
+    scores = await repo.item_scores(session, evaluation_id)
+    more = len(rows) > limit
+    return EvaluationItemPage(
+        items=[
+            EvaluationItemRead(
+                item_id=row.item_id,
+                trace_id=row.trace_id,
+                prompt_preview=row.prompt_preview,
+                final_answer=row.final_answer,
+                reference_answer=row.reference_answer,
+                scores=scores[row.item_id][1],
+            )
+            for row in rows[:limit]
+        ],
+        next_offset=offset + limit if more else None,
+    )
+
+
+async def compare(
+    session: AsyncSession, *, before_id: uuid.UUID, after_id: uuid.UUID, key_scorer: str
+) -> EvaluationComparison:
+    """Per-scorer paired deltas with bootstrap intervals, and the items fixed and broken."""
+    before = await _get(session, before_id)
+    after = await _get(session, after_id)
+    try:
+        key = get_scorer(key_scorer)
+    except KeyError:
+        raise Invalid(f"Unknown scorer {key_scorer!r}; GET /api/scorers lists them.") from None
+    before_items = await repo.item_scores(session, before_id)
+    after_items = await repo.item_scores(session, after_id)
+    paired = sorted(set(before_items) & set(after_items))
+    names = [n for n in before.scorers if n in after.scorers]
+
+    def deltas() -> dict[str, ScorerDelta]:
+        out: dict[str, ScorerDelta] = {}
+        for name in names:
+            pairs = [
+                (before_items[i][1][name], after_items[i][1][name])
+                for i in paired
+                if name in before_items[i][1] and name in after_items[i][1]
+            ]
+            result = paired_mean_delta([b for b, _ in pairs], [a for _, a in pairs])
+            out[name] = ScorerDelta(
+                n=result.n,
+                before_mean=result.before_mean,
+                after_mean=result.after_mean,
+                delta=result.delta,
+                ci_low=result.ci_low,
+                ci_high=result.ci_high,
+            )
+        return out
+
+    scorer_deltas = await asyncio.to_thread(deltas)
+    # "Right" means the key scorer's best value (answer_match: 1).
+    fixed_ids: list[str] = []
+    broken_ids: list[str] = []
+    for item_id in paired:
+        was = before_items[item_id][1].get(key.name)
+        now = after_items[item_id][1].get(key.name)
+        if was is None or now is None:
+            continue
+        if was < key.max_value <= now:
+            fixed_ids.append(item_id)
+        elif now < key.max_value <= was:
+            broken_ids.append(item_id)
+    listed = fixed_ids[:MAX_CHANGED_LISTED] + broken_ids[:MAX_CHANGED_LISTED]
+    briefs = await repo.trace_briefs(
+        session,
+        [before_items[i][0] for i in listed] + [after_items[i][0] for i in listed],
+    )
+
+    def changed(item_id: str) -> ChangedItem:
+        before_trace = before_items[item_id][0]
+        after_trace = after_items[item_id][0]
+        prompt, before_answer, reference = briefs[before_trace]
+        return ChangedItem(
+            item_id=item_id,
+            before_trace_id=before_trace,
+            after_trace_id=after_trace,
+            prompt_preview=prompt,
+            before_answer=before_answer,
+            after_answer=briefs[after_trace][1],
+            reference_answer=reference,
+        )
+
+    return EvaluationComparison(
+        before=to_read(before),
+        after=to_read(after),
+        key_scorer=key.name,
+        scorers=scorer_deltas,
+        fixed_count=len(fixed_ids),
+        broken_count=len(broken_ids),
+        fixed=[changed(i) for i in fixed_ids[:MAX_CHANGED_LISTED]],
+        broken=[changed(i) for i in broken_ids[:MAX_CHANGED_LISTED]],
+    )
