@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     current = db_commands.add_parser("current", help="print the current revision")
     current.set_defaults(revision=None)
     db.set_defaults(handler=_db)
+    from tunix_rt_backend.datasets.commands import add_commands as add_dataset_commands
+
+    add_dataset_commands(commands)
     return parser
 
 

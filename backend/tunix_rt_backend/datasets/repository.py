@@ -185,19 +185,37 @@ async def member_stats(session: AsyncSession, key: str) -> dict[str, Any]:
     }
 
 
+_RECORD_COLUMNS = (
+    Trace.id,
+    Trace.prompt,
+    Trace.steps,
+    Trace.final_answer,
+    Trace.reference_answer,
+    Trace.meta,
+)
+
+
+async def stream_matching(
+    session: AsyncSession, flt: TraceFilter, *, limit: int | None
+) -> AsyncIterator[Sequence[Any]]:
+    """Matching traces, oldest first, as export rows in batches (for `tunix-rt export traces`)."""
+    stmt = (
+        select(*_RECORD_COLUMNS)
+        .where(*filter_clauses(_dialect(session), flt))
+        .order_by(Trace.created_at, Trace.id)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    async for partition in _partitions(session, stmt):
+        yield partition
+
+
 async def stream_members(
     session: AsyncSession, key: str, split: str | None
 ) -> AsyncIterator[Sequence[Any]]:
     """The dataset's traces in manifest order, in batches of rows."""
     stmt = (
-        select(
-            Trace.id,
-            Trace.prompt,
-            Trace.steps,
-            Trace.final_answer,
-            Trace.reference_answer,
-            Trace.meta,
-        )
+        select(*_RECORD_COLUMNS)
         .join(DatasetTrace, DatasetTrace.trace_id == Trace.id)
         .where(DatasetTrace.dataset_key == key)
         .order_by(DatasetTrace.position)

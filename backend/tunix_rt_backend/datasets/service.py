@@ -345,14 +345,18 @@ async def export_lines(
     async for rows in repo.stream_members(session, key, split):
         block = bytearray()
         for row in rows:
-            record = _Record(
-                id=str(row[0]),
-                prompt=row[1],
-                steps=[step["content"] for step in row[2]],
-                final_answer=row[3],
-                reference_answer=row[4],
-                metadata=row[5],
-            )
-            block += orjson.dumps(build_record(format, record, style, system))
+            block += orjson.dumps(build_record(format, row_record(row), style, system))
             block += b"\n"
         yield bytes(block)
+
+
+def row_record(row: Sequence[Any]) -> _Record:
+    """(id, prompt, steps, final_answer, reference_answer, metadata) → what records render."""
+    return _Record(
+        id=str(row[0]),
+        prompt=row[1],
+        steps=[step["content"] for step in row[2]],
+        final_answer=row[3],
+        reference_answer=row[4],
+        metadata=row[5],
+    )
