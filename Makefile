@@ -47,7 +47,7 @@ format: install
 	$(BIN)/ruff format backend
 
 typecheck: install
-	cd backend && ../$(BIN)/mypy tunix_rt_backend tests benchmarks
+	cd backend && ../$(BIN)/mypy tunix_rt_backend tests benchmarks training
 
 test-backend: install
 	cd backend && ../$(BIN)/pytest -q --cov --cov-report=term --cov-fail-under=85
