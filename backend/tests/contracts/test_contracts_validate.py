@@ -30,7 +30,7 @@ def test_rendered_records_pass() -> None:
 
 
 def test_each_defect_is_named() -> None:
-    cases = {
+    cases: dict[str, dict[str, Any]] = {
         "prompts must equal": {"prompts": "x"},
         "fields differ": {"extra": 1},
         "must end with one": {"completion": "<reasoning>a</reasoning><answer>4</answer>"},
