@@ -1,0 +1,27 @@
+# Browser tests (e2e/): Playwright drives Debian's Chromium against a real `tunix-rt serve` on a
+# fresh SQLite database (see e2e/global-setup.ts). Playwright's own browser downloads are not used.
+E2E := e2e
+CHROMIUM ?= /usr/bin/chromium
+
+TEST_TARGETS += test-e2e
+
+.PHONY: test-e2e e2e-chromium
+
+$(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
+	cd $(E2E) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Installs Chromium from Debian when it is missing and we may (root); otherwise says what to do.
+e2e-chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "$(CHROMIUM) is missing: install Debian's chromium package (sudo apt-get install chromium)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test-e2e: install $(E2E)/node_modules/.installed e2e-chromium
+	cd $(E2E) && CHROMIUM_PATH=$(CHROMIUM) npx playwright test

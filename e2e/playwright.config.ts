@@ -1,0 +1,37 @@
+import { defineConfig } from "@playwright/test";
+
+// Debian's Chromium (installed by e2e.mk with apt when missing); Playwright's own browser
+// downloads are not used. CHROMIUM_PATH overrides the location.
+const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "./specs",
+  // Starts `tunix-rt serve` on a fresh SQLite database and a free port, and seeds it (see file).
+  globalSetup: "./global-setup.ts",
+  // One server, one browser: the suite is small, and CI has two cores.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: process.env.CI ? 1 : 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  outputDir: "test-results",
+  use: {
+    browserName: "chromium",
+    viewport: { width: 1440, height: 900 },
+    colorScheme: "light",
+    launchOptions: {
+      executablePath,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+});

@@ -1,0 +1,32 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap, type Schemas } from "../../lib/api";
+import { traceKeys } from "../traces/queries";
+
+export function useScorers() {
+  return useQuery({
+    queryKey: ["scorers"],
+    queryFn: ({ signal }) => unwrap(api.GET("/api/scorers", { signal })),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export type ScoreInput = Schemas["RunScorer"] | Schemas["ExternalScoreCreate"];
+
+/** Runs a built-in scorer (`{scorer}`) or stores a human/judge score on one trace. */
+export function useCreateScore(traceId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ScoreInput) =>
+      unwrap(
+        api.POST("/api/traces/{trace_id}/scores", {
+          params: { path: { trace_id: traceId } },
+          body,
+        }),
+      ),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: traceKeys.detail(traceId) }),
+        client.invalidateQueries({ queryKey: ["traces", "compare"] }),
+      ]),
+  });
+}

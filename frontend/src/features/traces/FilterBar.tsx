@@ -1,0 +1,211 @@
+import { useEffect, useId, useState, type FormEvent } from "react";
+import { Icon } from "../../components/Icon";
+import {
+  EMPTY_FILTERS,
+  formatMetadata,
+  parseMetadata,
+  splitList,
+  type TraceFilters,
+} from "./filters";
+
+interface Draft {
+  q: string;
+  source: string;
+  tags: string;
+  metadata: string;
+  createdAfter: string;
+  createdBefore: string;
+}
+
+function toDraft(filters: TraceFilters): Draft {
+  return {
+    q: filters.q,
+    source: filters.source,
+    tags: filters.tags.join(", "),
+    metadata: formatMetadata(filters.metadata),
+    createdAfter: filters.createdAfter,
+    createdBefore: filters.createdBefore,
+  };
+}
+
+/** The traces filter form. It edits a draft and applies it on submit (Enter or "Apply"). */
+export function FilterBar({
+  filters,
+  onApply,
+}: {
+  filters: TraceFilters;
+  onApply: (filters: TraceFilters) => void;
+}) {
+  const [draft, setDraft] = useState<Draft>(() => toDraft(filters));
+  const [metadataError, setMetadataError] = useState<string | null>(null);
+  const id = useId();
+
+  // The URL is the source of truth: back/forward or a removed chip resets the draft.
+  useEffect(() => setDraft(toDraft(filters)), [filters]);
+
+  const set = (key: keyof Draft) => (event: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [key]: event.target.value }));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const metadata = parseMetadata(draft.metadata);
+    if (metadata.invalid.length) {
+      setMetadataError(`Write metadata filters as KEY=VALUE (not "${metadata.invalid[0]}").`);
+      return;
+    }
+    setMetadataError(null);
+    onApply({
+      ...filters,
+      q: draft.q.trim(),
+      source: draft.source.trim(),
+      tags: splitList(draft.tags),
+      metadata: metadata.pairs,
+      createdAfter: draft.createdAfter,
+      createdBefore: draft.createdBefore,
+    });
+  };
+
+  return (
+    <form className="filter-bar" role="search" aria-label="Filter traces" onSubmit={submit}>
+      <div className="field field-search">
+        <label htmlFor={`${id}-q`}>Prompt contains</label>
+        <div className="input-icon">
+          <Icon name="search" />
+          <input
+            id={`${id}-q`}
+            type="search"
+            value={draft.q}
+            onChange={set("q")}
+            placeholder="Search prompts…"
+            autoComplete="off"
+          />
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-source`}>Source</label>
+        <input
+          id={`${id}-source`}
+          value={draft.source}
+          onChange={set("source")}
+          placeholder="gsm8k, eval…"
+          autoComplete="off"
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-tags`}>Tags (all of)</label>
+        <input
+          id={`${id}-tags`}
+          value={draft.tags}
+          onChange={set("tags")}
+          placeholder="train, reviewed"
+          autoComplete="off"
+        />
+      </div>
+      <div className="field field-wide">
+        <label htmlFor={`${id}-meta`}>Metadata (KEY=VALUE)</label>
+        <input
+          id={`${id}-meta`}
+          className="mono"
+          value={draft.metadata}
+          onChange={set("metadata")}
+          placeholder="split=test level=3"
+          aria-invalid={metadataError ? true : undefined}
+          aria-describedby={metadataError ? `${id}-meta-error` : undefined}
+          autoComplete="off"
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-after`}>Created after</label>
+        <input
+          id={`${id}-after`}
+          type="datetime-local"
+          value={draft.createdAfter}
+          onChange={set("createdAfter")}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-before`}>Created before</label>
+        <input
+          id={`${id}-before`}
+          type="datetime-local"
+          value={draft.createdBefore}
+          onChange={set("createdBefore")}
+        />
+      </div>
+      <div className="filter-actions">
+        <button type="submit" className="btn btn-primary">
+          <Icon name="filter" /> Apply
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => {
+            setMetadataError(null);
+            onApply(EMPTY_FILTERS);
+          }}
+        >
+          Reset
+        </button>
+      </div>
+      {metadataError ? (
+        <p id={`${id}-meta-error`} className="inline-error filter-error" role="alert">
+          {metadataError}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+/** The applied filters as removable chips. */
+export function ActiveFilters({
+  filters,
+  onChange,
+}: {
+  filters: TraceFilters;
+  onChange: (filters: TraceFilters) => void;
+}) {
+  const chips: { key: string; label: string; remove: () => TraceFilters }[] = [];
+  if (filters.q) chips.push({ key: "q", label: `text: “${filters.q}”`, remove: () => ({ ...filters, q: "" }) });
+  if (filters.source)
+    chips.push({ key: "source", label: `source: ${filters.source}`, remove: () => ({ ...filters, source: "" }) });
+  for (const tag of filters.tags)
+    chips.push({
+      key: `tag:${tag}`,
+      label: `tag: ${tag}`,
+      remove: () => ({ ...filters, tags: filters.tags.filter((t) => t !== tag) }),
+    });
+  filters.metadata.forEach(([key, value], index) =>
+    chips.push({
+      key: `meta:${index}`,
+      label: `${key} = ${value}`,
+      remove: () => ({ ...filters, metadata: filters.metadata.filter((_, i) => i !== index) }),
+    }),
+  );
+  if (filters.createdAfter)
+    chips.push({
+      key: "after",
+      label: `after ${filters.createdAfter.replace("T", " ")}`,
+      remove: () => ({ ...filters, createdAfter: "" }),
+    });
+  if (filters.createdBefore)
+    chips.push({
+      key: "before",
+      label: `before ${filters.createdBefore.replace("T", " ")}`,
+      remove: () => ({ ...filters, createdBefore: "" }),
+    });
+  if (filters.runId)
+    chips.push({ key: "run", label: `run ${filters.runId.slice(0, 8)}`, remove: () => ({ ...filters, runId: "" }) });
+  if (!chips.length) return null;
+  return (
+    <ul className="chips" aria-label="Active filters">
+      {chips.map((chip) => (
+        <li key={chip.key} className="chip">
+          <span>{chip.label}</span>
+          <button type="button" aria-label={`Remove filter ${chip.label}`} onClick={() => onChange(chip.remove())}>
+            <Icon name="close" size={12} />
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
