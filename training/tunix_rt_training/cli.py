@@ -1,0 +1,146 @@
+"""``tunix-rt-train``: argument parsing only.
+
+    tunix-rt-train sft CONFIG [key=value …]
+    tunix-rt-train eval CONFIG [checkpoint=RUN_DIR] [key=value …]
+    tunix-rt-train report BEFORE_DIR AFTER_DIR [--out delta_report.md]
+
+Exit codes: 0 done, 2 a configuration or input problem (the message says what to change),
+130 interrupted (a checkpoint was written; run the same command again to resume), 1 a crash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from tunix_rt_training.config import Config, ConfigError, load_config
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tunix-rt-train",
+        description="Fine-tune (SFT) and evaluate Gemma models with Tunix; report to tunix-rt.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("sft", "train: tunix-rt-train sft training/configs/sft_tiny.yaml training.max_steps=50"),
+        ("eval", "generate and score: tunix-rt-train eval CONFIG [checkpoint=RUN_DIR]"),
+    ):
+        command = commands.add_parser(name, help=text, description=text)
+        command.add_argument("config", help="YAML config file (see training/configs/)")
+        command.add_argument(
+            "overrides",
+            nargs="*",
+            metavar="key=value",
+            help="dotted overrides, e.g. training.max_steps=10 model.lora.rank=8",
+        )
+    report = commands.add_parser("report", help="before/after delta of two evaluation directories")
+    report.add_argument("before", type=Path, help="evaluation directory of the base model")
+    report.add_argument("after", type=Path, help="evaluation directory of the trained model")
+    report.add_argument(
+        "--out", type=Path, default=None, help="write the markdown here (and a .json next to it)"
+    )
+    report.add_argument("--examples", type=int, default=3, help="examples side by side")
+    report.add_argument("--resamples", type=int, default=10_000, help="bootstrap resamples")
+    report.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    return parser
+
+
+def _quiet_libraries() -> None:
+    """Keep the console to our progress lines: Tunix logs every step at INFO through absl."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    warnings.filterwarnings("ignore", message=r".*`with mesh:` context manager")
+    try:
+        from absl import logging as absl_logging
+
+        absl_logging.set_verbosity(absl_logging.WARNING)
+    except ImportError:  # absl comes with the training extras; without them nothing to quiet
+        pass
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("absl", "jax", "orbax", "tensorstore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "report":
+        return _report(args)
+    _quiet_libraries()
+    from tunix_rt_training.data import DataError
+    from tunix_rt_training.model import ModelError
+    from tunix_rt_training.reporting import ApiError
+    from tunix_rt_training.runs import RunError
+    from tunix_rt_training.tokenizer import TokenizerError
+
+    try:
+        config = load_config(Path(args.config), args.overrides)
+        if args.command == "sft":
+            return _sft(config)
+        return _eval(config)
+    except (ConfigError, DataError, ModelError, RunError, TokenizerError, ApiError) as exc:
+        print(f"tunix-rt-train {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _sft(config: Config) -> int:
+    from tunix_rt_training.sft import Interrupted, run_sft
+
+    try:
+        result = run_sft(config)
+    except Interrupted as exc:
+        print(f"tunix-rt-train sft: {exc}", file=sys.stderr)
+        return 130
+    first = result.metrics[0]["loss"] if result.metrics else None
+    last = result.metrics[-1]["loss"] if result.metrics else None
+    print(
+        f"run {result.run_id}: {result.status} at step {result.final_step}"
+        + (f"; loss {first:.4f} -> {last:.4f}" if first is not None and last is not None else "")
+        + f"\nrun directory: {result.run_dir}"
+        + (f"\nserver run id: {result.api_run_id}" if result.api_run_id else "")
+    )
+    return 0
+
+
+def _eval(config: Config) -> int:
+    from tunix_rt_training.evaluate import run_eval
+
+    result = run_eval(config)
+    scores = ", ".join(f"{k} {v:.3f}" for k, v in result.summary.items() if k != "count")
+    print(
+        f"evaluated {int(result.summary['count'])} records: {scores}\n"
+        f"outputs: {result.out_dir}"
+        + (f"\nserver evaluation id: {result.evaluation_id}" if result.evaluation_id else "")
+    )
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from tunix_rt_training.report import write_report
+    from tunix_rt_training.runs import RunError
+
+    try:
+        _, text = write_report(
+            args.before, args.after, args.out, args.examples, args.resamples, args.seed
+        )
+    except RunError as exc:
+        print(f"tunix-rt-train report: {exc}", file=sys.stderr)
+        return 2
+    if args.out is None:
+        print(text)
+    else:
+        print(f"wrote {args.out}")
+    return 0
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,345 @@
+"""Run configuration: YAML validated into Pydantic models that refuse unknown keys, with
+``key=value`` overrides on the command line (dotted keys reach nested sections).
+
+Overrides are parsed as YAML scalars, so ``training.max_steps=10`` is an int, ``model.lora=null``
+turns LoRA off and ``mesh.shape=[2,2]`` is a list. Relative paths are relative to the directory
+the command runs in (the repository root in the docs).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from tunix_rt_backend.contracts import SCORERS
+
+ModelPreset = Literal["tiny", "gemma3-1b", "gemma2-2b"]
+MODEL_PRESETS: tuple[ModelPreset, ...] = ("tiny", "gemma3-1b", "gemma2-2b")
+DEFAULT_EVAL_SCORERS = ["answer_match", "format_exact", "format_approx", "gsm8k_reward"]
+DEFAULT_LORA_MODULES = (
+    ".*q_einsum|.*kv_einsum|.*qkv_einsum|.*attn_vec_einsum|.*gate_proj|.*up_proj|.*down_proj"
+)
+
+
+class ConfigError(ValueError):
+    """A configuration a run cannot start with; the message says which key and why."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataConfig(_Section):
+    path: Path | None = Field(
+        default=None, description="A `tunix_sft` JSONL export (one record per line)."
+    )
+    dataset: str | None = Field(
+        default=None, description="A dataset key, fetched from `api.url` as a tunix_sft export."
+    )
+    split: str = Field(default="train", min_length=1, description="Split of `data.dataset`.")
+    limit: int | None = Field(default=None, ge=1, description="Use only the first N records.")
+    packing: bool = Field(
+        default=True,
+        description="Pack several examples into each row (block-diagonal attention); "
+        "off: one example per row, padded.",
+    )
+    shuffle: bool = Field(default=True, description="Shuffle rows each epoch (seeded).")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DataConfig:
+        if self.path is not None and self.dataset is not None:
+            raise ValueError("set data.path or data.dataset, not both")
+        return self
+
+
+class ApiConfig(_Section):
+    url: str | None = Field(
+        default=None, description="tunix-rt server to report to, e.g. http://127.0.0.1:8000."
+    )
+    token: str | None = Field(default=None, description="Sent as `Authorization: Bearer …`.")
+    timeout_s: float = Field(default=30.0, gt=0)
+    metrics_batch_steps: int = Field(
+        default=20, ge=1, description="Post metrics every N steps (and at the end)."
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("api.url must start with http:// or https://")
+        return value
+
+
+class OutputConfig(_Section):
+    dir: Path | None = Field(
+        default=None,
+        description="Run directory; default artifacts/training_runs/<run_id>/ "
+        "(artifacts/evaluations/<id>/ for eval).",
+    )
+
+
+class TrainingConfig(_Section):
+    max_steps: int = Field(default=100, ge=1)
+    batch_size: int = Field(default=8, ge=1, description="Rows per optimizer micro-step.")
+    seq_len: int = Field(default=512, ge=16, description="Tokens per row.")
+    learning_rate: float = Field(default=1e-4, gt=0)
+    lr_schedule: Literal["constant", "cosine", "linear"] = "cosine"
+    warmup_steps: int = Field(default=0, ge=0)
+    gradient_accumulation_steps: int = Field(default=1, ge=1)
+    weight_decay: float = Field(default=0.0, ge=0)
+    grad_clip: float | None = Field(default=1.0, gt=0, description="Global-norm clip; null: off.")
+    seed: int = 0
+    checkpoint_every: int = Field(default=100, ge=1, description="Save every N steps.")
+    keep_checkpoints: int = Field(default=2, ge=1)
+    log_every: int = Field(default=10, ge=1, description="Console line every N steps.")
+
+
+class LoraConfig(_Section):
+    rank: int = Field(default=16, ge=1)
+    alpha: float = Field(default=32.0, gt=0)
+    modules: str = Field(
+        default=DEFAULT_LORA_MODULES, description="Regex of module paths that get adapters."
+    )
+
+
+class TinyModelConfig(_Section):
+    """Shape of the random-init Gemma 3 used by preset ``tiny``."""
+
+    num_layers: int = Field(default=2, ge=1)
+    embed_dim: int = Field(default=128, ge=8)
+    hidden_dim: int = Field(default=512, ge=8)
+    num_heads: int = Field(default=4, ge=1)
+    head_dim: int = Field(default=32, ge=2)
+    num_kv_heads: int = Field(default=1, ge=1)
+    sliding_window: int = Field(
+        default=4096,
+        ge=1,
+        description="Gemma 3's first layers are all local: keep this >= every sequence length "
+        "or the model cannot see the question.",
+    )
+
+    @model_validator(mode="after")
+    def _heads(self) -> TinyModelConfig:
+        if self.num_heads % self.num_kv_heads:
+            raise ValueError("model.tiny.num_heads must be a multiple of num_kv_heads")
+        if self.head_dim % 2:
+            raise ValueError("model.tiny.head_dim must be even (RoPE)")
+        return self
+
+
+class ModelConfig(_Section):
+    preset: ModelPreset = "tiny"
+    weights_dir: Path | None = Field(
+        default=None, description="Local weights (required for the Gemma presets)."
+    )
+    weights_format: Literal["safetensors", "orbax"] = "safetensors"
+    dtype: Literal["float32", "bfloat16"] = "float32"
+    lora: LoraConfig | None = Field(default=None, description="null: full fine-tune.")
+    tiny: TinyModelConfig = Field(default_factory=TinyModelConfig)
+    remat: bool = Field(default=False, description="Rematerialise decoder blocks (less memory).")
+
+    @model_validator(mode="after")
+    def _weights(self) -> ModelConfig:
+        if self.preset != "tiny" and self.weights_dir is None:
+            raise ValueError(
+                f"model.weights_dir is required for preset {self.preset!r}: point it at a local "
+                "directory of safetensors (HF layout) or an orbax checkpoint"
+            )
+        return self
+
+
+class TokenizerConfig(_Section):
+    path: Path | None = Field(
+        default=None,
+        description="A sentencepiece tokenizer.model. Preset `tiny` without one trains a BPE "
+        "tokenizer on the training texts and saves it in the run directory.",
+    )
+    vocab_size: int = Field(default=1000, ge=300, description="Size of the BPE built for `tiny`.")
+
+
+class MeshConfig(_Section):
+    shape: tuple[int, int] = Field(default=(1, 1), description="(fsdp, tp) device counts.")
+    axes: tuple[str, str] = ("fsdp", "tp")
+
+    @field_validator("shape")
+    @classmethod
+    def _positive(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if min(value) < 1:
+            raise ValueError("mesh.shape sizes must be >= 1")
+        return value
+
+    @field_validator("axes")
+    @classmethod
+    def _named(cls, value: tuple[str, str]) -> tuple[str, str]:
+        if tuple(value) != ("fsdp", "tp"):
+            raise ValueError(
+                "mesh.axes must be [fsdp, tp]: Tunix's sharding annotations use those names"
+            )
+        return value
+
+
+class EvalConfig(_Section):
+    name: str | None = Field(default=None, description="Evaluation name (default derived).")
+    batch_size: int = Field(default=16, ge=1)
+    max_new_tokens: int = Field(default=256, ge=1)
+    temperature: float = Field(default=0.0, ge=0, description="0: greedy.")
+    top_p: float = Field(default=1.0, gt=0, le=1, description="Used when temperature > 0.")
+    seed: int = 0
+    limit: int | None = Field(default=None, ge=1)
+    scorers: list[str] = Field(default_factory=lambda: list(DEFAULT_EVAL_SCORERS), min_length=1)
+
+    @field_validator("scorers")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        unknown = [name for name in value if name not in SCORERS]
+        if unknown:
+            raise ValueError(f"unknown scorers {unknown}; known: {', '.join(SCORERS)}")
+        return value
+
+
+class Config(_Section):
+    run_name: str | None = Field(default=None, description="Label for the run (default: id).")
+    data: DataConfig = Field(default_factory=DataConfig)
+    api: ApiConfig = Field(default_factory=ApiConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+    checkpoint: Path | None = Field(
+        default=None, description="eval: a training run directory to load (else the base model)."
+    )
+    training: TrainingConfig = Field(default_factory=TrainingConfig)
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    tokenizer: TokenizerConfig = Field(default_factory=TokenizerConfig)
+    mesh: MeshConfig = Field(default_factory=MeshConfig)
+    eval: EvalConfig = Field(default_factory=EvalConfig)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        if self.model.preset != "tiny" and self.tokenizer.path is None:
+            raise ValueError(
+                f"tokenizer.path is required for preset {self.model.preset!r} "
+                "(the model's tokenizer.model)"
+            )
+        if self.model.preset == "tiny" and self.model.tiny.sliding_window < self.training.seq_len:
+            raise ValueError(
+                "model.tiny.sliding_window must be >= training.seq_len: Gemma 3's first layers "
+                "only attend within the window, so a shorter one hides the question"
+            )
+        return self
+
+    def resolved(self) -> dict[str, Any]:
+        """The config as JSON-ready data (what run_manifest.json and the API get)."""
+        return self.model_dump(mode="json")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def parse_override(item: str) -> tuple[list[str], Any]:
+    """``"a.b=value"`` as (``["a", "b"]``, value parsed as a YAML scalar or flow list)."""
+    key, sep, raw = item.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ConfigError(f"override {item!r} is not key=value (e.g. training.max_steps=10)")
+    parts = key.split(".")
+    if any(not part for part in parts):
+        raise ConfigError(f"override {item!r} has an empty part in its key")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"override {item!r}: the value is not valid YAML ({exc})") from None
+    return parts, value
+
+
+def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
+    """A copy of ``data`` with each ``key=value`` set (later ones win)."""
+    result: dict[str, Any] = _deep_copy(data)
+    for item in overrides:
+        parts, value = parse_override(item)
+        node = result
+        for depth, part in enumerate(parts[:-1]):
+            child = node.get(part)
+            if child is None:
+                child = {}
+                node[part] = child
+            elif not isinstance(child, dict):
+                where = ".".join(parts[: depth + 1])
+                raise ConfigError(f"override {item!r}: {where} is a value, not a section with keys")
+            node = child
+        node[parts[-1]] = value
+    return result
+
+
+def _deep_copy(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _deep_copy(v) if isinstance(v, Mapping) else v for k, v in data.items()}
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config {path} is not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config {path} must be a mapping of sections, not {type(data).__name__}")
+    return data
+
+
+def build_config(data: Mapping[str, Any], source: str = "config") -> Config:
+    """Validate ``data``; ``ConfigError`` listing every problem with its dotted key."""
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source)) from None
+
+
+def load_config(path: Path | None, overrides: Sequence[str] = ()) -> Config:
+    """The config from ``path`` (or the defaults) with ``overrides`` applied, validated."""
+    data = read_yaml(path) if path is not None else {}
+    source = str(path) if path is not None else "config"
+    return build_config(apply_overrides(data, overrides), source)
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    lines = [f"{source}: {exc.error_count()} problem(s)"]
+    for error in exc.errors():
+        location = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            hint = _suggest(error["loc"])
+            lines.append(f"  {location}: unknown key{hint}")
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+            where = location or "(top level)"
+            lines.append(f"  {where}: {message} (got {error.get('input')!r})")
+    return "\n".join(lines)
+
+
+def _suggest(loc: tuple[int | str, ...]) -> str:
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field is not None else None
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        nested = next(
+            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
+        )
+        if nested is None:
+            return ""
+        model = nested
+    known = list(model.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    prefix = ".".join(str(p) for p in loc[:-1])
+    if close:
+        return f" (did you mean {prefix + '.' if prefix else ''}{close[0]}?)"
+    return f"; known keys: {', '.join(known)}"

@@ -1,0 +1,315 @@
+"""Model presets, the device mesh, weight loading, LoRA, and the model inputs for packed rows.
+
+- ``tiny``: a random-init Gemma 3 of the shape in ``model.tiny`` (CPU tests and smoke runs).
+  Its sliding window is kept at least as long as the rows: Gemma 3's first layers are all
+  sliding-window layers, so a short window silently hides the question from a 2-layer model.
+- ``gemma3-1b`` / ``gemma2-2b``: the real shapes, weights from the local ``model.weights_dir``
+  (HF-layout safetensors, or an orbax checkpoint). Nothing is ever fetched from a hub.
+
+``model.weights_dir`` works with every preset, ``tiny`` included (that is how the loading path
+is tested: a tiny model saved with :func:`export_safetensors` and loaded back).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+
+from tunix_rt_training.config import Config, LoraConfig, MeshConfig
+
+log = logging.getLogger(__name__)
+
+Family = Literal["gemma3", "gemma2"]
+
+
+class ModelError(ValueError):
+    """The model cannot be built or loaded as configured."""
+
+
+# --------------------------------------------------------------------------- mesh
+
+
+def make_mesh(config: MeshConfig) -> jax.sharding.Mesh:
+    """A ``(fsdp, tp)`` mesh over the first ``fsdp * tp`` devices."""
+    fsdp, tp = config.shape
+    needed = fsdp * tp
+    devices = jax.devices()
+    if needed > len(devices):
+        raise ModelError(
+            f"mesh.shape={list(config.shape)} needs {needed} devices but {len(devices)} "
+            f"{devices[0].platform} device(s) are visible. On CPU, "
+            f"XLA_FLAGS=--xla_force_host_platform_device_count={needed} simulates them."
+        )
+    auto = jax.sharding.AxisType.Auto
+    return jax.make_mesh(
+        (fsdp, tp), tuple(config.axes), axis_types=(auto, auto), devices=devices[:needed]
+    )
+
+
+# --------------------------------------------------------------------------- presets
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    """What a preset resolves to: the Tunix model config and what the sampler's cache needs."""
+
+    family: Family
+    config: Any
+    num_layers: int
+    num_kv_heads: int
+    head_dim: int
+    vocab_size: int
+
+
+def _dtype(name: str) -> Any:
+    return jnp.bfloat16 if name == "bfloat16" else jnp.float32
+
+
+def model_spec(config: Config, vocab_size: int) -> ModelSpec:
+    """The Tunix model config of ``config.model`` (``vocab_size`` sizes ``tiny``'s embedding)."""
+    preset = config.model.preset
+    if preset in ("tiny", "gemma3-1b"):
+        from tunix.models.gemma3 import model as gemma3
+
+        if preset == "tiny":
+            tiny = config.model.tiny
+            base = gemma3.ModelConfig(
+                num_layers=tiny.num_layers,
+                num_embed=vocab_size,
+                embed_dim=tiny.embed_dim,
+                hidden_dim=tiny.hidden_dim,
+                num_heads=tiny.num_heads,
+                head_dim=tiny.head_dim,
+                num_kv_heads=tiny.num_kv_heads,
+                sliding_window_size=tiny.sliding_window,
+            )
+        else:
+            base = gemma3.ModelConfig.gemma3_1b_it()
+        remat = gemma3.RematConfig.BLOCK if config.model.remat else gemma3.RematConfig.NONE
+        spec_config = dataclasses.replace(
+            base, param_dtype=_dtype(config.model.dtype), remat_config=remat
+        )
+        return ModelSpec(
+            "gemma3",
+            spec_config,
+            spec_config.num_layers,
+            spec_config.num_kv_heads,
+            spec_config.head_dim,
+            spec_config.num_embed,
+        )
+    from tunix.models.gemma import model as gemma
+
+    base2 = gemma.ModelConfig.gemma2_2b()
+    if config.model.remat:
+        base2 = dataclasses.replace(base2, remat_config=gemma.RematConfig.BLOCK)
+    return ModelSpec(
+        "gemma2", base2, base2.num_layers, base2.num_kv_heads, base2.head_dim, base2.num_embed
+    )
+
+
+def _model_class(family: Family) -> Any:
+    if family == "gemma3":
+        from tunix.models.gemma3 import model as gemma3
+
+        return gemma3.Gemma3
+    from tunix.models.gemma import model as gemma
+
+    return gemma.Gemma
+
+
+def shard_model(model: nnx.Module, mesh: jax.sharding.Mesh) -> None:
+    """Place every variable by its sharding annotation (fsdp/tp) on ``mesh``."""
+    state = nnx.state(model)
+    shardings = nnx.get_named_sharding(state, mesh)
+    nnx.update(model, jax.device_put(state, shardings))
+
+
+def build_model(config: Config, spec: ModelSpec, mesh: jax.sharding.Mesh) -> nnx.Module:
+    """The base model (random init for ``tiny`` without weights, else loaded), LoRA applied
+    when ``model.lora`` is set, sharded on ``mesh``."""
+    weights = config.model.weights_dir
+    with mesh:
+        if weights is None:
+            model: nnx.Module = _model_class(spec.family)(
+                spec.config, rngs=nnx.Rngs(params=config.training.seed)
+            )
+        else:
+            model = load_weights(
+                spec, weights, config.model.weights_format, mesh, _dtype(config.model.dtype)
+            )
+        if config.model.lora is not None:
+            model = apply_lora(model, config.model.lora, config.training.seed)
+        shard_model(model, mesh)
+    return model
+
+
+def load_weights(
+    spec: ModelSpec,
+    weights_dir: Path,
+    weights_format: str,
+    mesh: jax.sharding.Mesh,
+    dtype: Any,
+) -> nnx.Module:
+    """Weights from a local directory: HF-layout ``*.safetensors`` or an orbax checkpoint."""
+    if not weights_dir.exists():
+        raise ModelError(f"model.weights_dir {weights_dir} does not exist")
+    if weights_format == "safetensors":
+        if not any(weights_dir.glob("*.safetensors")):
+            raise ModelError(
+                f"model.weights_dir {weights_dir} holds no *.safetensors files "
+                "(for an orbax checkpoint set model.weights_format=orbax)"
+            )
+        if spec.family == "gemma3":
+            from tunix.models.gemma3 import params_safetensors as g3_safetensors
+
+            loaded: nnx.Module = g3_safetensors.create_model_from_safe_tensors(
+                str(weights_dir), spec.config, mesh=mesh, dtype=dtype
+            )
+            return loaded
+        from tunix.models.gemma import params_safetensors as g2_safetensors
+
+        loaded = g2_safetensors.create_model_from_safe_tensors(
+            str(weights_dir), spec.config, mesh=mesh, dtype=dtype
+        )
+        return loaded
+    if spec.family == "gemma3":
+        from tunix.models.gemma3 import params as g3_params
+
+        restored: nnx.Module = g3_params.create_model_from_checkpoint(
+            str(weights_dir), spec.config, mesh=mesh, dtype=dtype
+        )
+        return restored
+    from tunix.models.gemma import model as gemma
+    from tunix.models.gemma import params as g2_params
+
+    params = g2_params.load_and_format_params(str(weights_dir))
+    converted: nnx.Module = gemma.Gemma.from_params(params, version="2-2b-it")
+    return converted
+
+
+def apply_lora(model: nnx.Module, lora: LoraConfig, seed: int) -> nnx.Module:
+    import qwix
+
+    provider = qwix.LoraProvider(module_path=lora.modules, rank=lora.rank, alpha=lora.alpha)
+    inputs = model.get_model_input()  # type: ignore[attr-defined]
+    lora_model: nnx.Module = qwix.apply_lora_to_model(
+        model, provider, rngs=nnx.Rngs(params=seed + 1), **inputs
+    )
+    return lora_model
+
+
+def is_lora(model: nnx.Module) -> bool:
+    return any(isinstance(value, nnx.LoRAParam) for _, value in nnx.iter_graph(model))
+
+
+def parameter_count(model: nnx.Module, trainable_only: bool = False) -> int:
+    kind = (nnx.LoRAParam if is_lora(model) else nnx.Param) if trainable_only else nnx.Param
+    leaves = jax.tree.leaves(nnx.state(model, kind))
+    total = sum(int(np.prod(leaf.shape)) for leaf in leaves)
+    if not trainable_only and is_lora(model):
+        total += parameter_count(model, trainable_only=True)
+    return total
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def segment_attention_mask(segment_ids: jax.Array) -> jax.Array:
+    """[B, L, L] boolean: token ``i`` attends to ``j`` iff ``j <= i`` and both are in the same
+    (non-padding) segment, i.e. block-diagonal causal attention over packed examples."""
+    length = segment_ids.shape[-1]
+    causal = jnp.tril(jnp.ones((length, length), dtype=jnp.bool_))
+    same = segment_ids[:, :, None] == segment_ids[:, None, :]
+    real_key = (segment_ids > 0)[:, None, :]
+    return same & real_key & causal[None, :, :]
+
+
+def model_inputs(batch: Mapping[str, jax.Array]) -> dict[str, jax.Array]:
+    """Tunix's default loss inputs for a batch of rows (the trainer's
+    ``gen_model_input_fn``): per-example positions and block-diagonal causal attention."""
+    return {
+        "input_tokens": batch["input_tokens"],
+        "input_mask": batch["input_mask"],
+        "positions": batch["positions"],
+        "attention_mask": segment_attention_mask(batch["segment_ids"]),
+    }
+
+
+def forward_logits(model: nnx.Module, batch: Mapping[str, Any]) -> jax.Array:
+    """Logits [B, L, V] of ``model`` on a batch of rows (tests and diagnostics)."""
+    inputs = model_inputs({key: jnp.asarray(value) for key, value in batch.items()})
+    logits, _ = model(inputs["input_tokens"], inputs["positions"], None, inputs["attention_mask"])
+    return logits  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_safetensors(model: nnx.Module, out_dir: Path) -> Path:
+    """Write a Gemma 3 model (no LoRA) as HF-layout ``model.safetensors``: the layout
+    ``tunix.models.gemma3.params_safetensors`` reads, so ``model.weights_dir`` loads it."""
+    import safetensors.numpy
+
+    if is_lora(model):
+        raise ModelError("export_safetensors takes a model without LoRA adapters")
+    config = model.config  # type: ignore[attr-defined]
+    heads, kv_heads, head_dim, embed = (
+        config.num_heads,
+        config.num_kv_heads,
+        config.head_dim,
+        config.embed_dim,
+    )
+    params = nnx.to_pure_dict(nnx.state(model, nnx.Param))
+
+    def arr(value: Any) -> np.ndarray[Any, Any]:
+        return np.asarray(jax.device_get(value), dtype=np.float32)
+
+    def proj(w_ndh: np.ndarray[Any, Any], count: int) -> np.ndarray[Any, Any]:
+        # (N, D, H) -> HF (N*H, D)
+        return np.ascontiguousarray(w_ndh.transpose(1, 0, 2).reshape(embed, count * head_dim).T)
+
+    tensors: dict[str, np.ndarray[Any, Any]] = {
+        "model.embed_tokens.weight": arr(params["embedder"]["input_embedding"]),
+        "model.norm.weight": arr(params["final_norm"]["scale"]),
+    }
+    for index, layer in params["layers"].items():
+        prefix = f"model.layers.{index}"
+        attn = layer["attn"]
+        if "qkv_einsum" in attn:
+            q, k, v = arr(attn["qkv_einsum"]["w"])
+        else:
+            q = arr(attn["q_einsum"]["w"])
+            k, v = arr(attn["kv_einsum"]["w"])
+        tensors[f"{prefix}.self_attn.q_proj.weight"] = proj(q, heads)
+        tensors[f"{prefix}.self_attn.k_proj.weight"] = proj(k, kv_heads)
+        tensors[f"{prefix}.self_attn.v_proj.weight"] = proj(v, kv_heads)
+        out = arr(attn["attn_vec_einsum"]["w"])  # (N, H, D)
+        tensors[f"{prefix}.self_attn.o_proj.weight"] = np.ascontiguousarray(
+            out.reshape(heads * head_dim, embed).T
+        )
+        tensors[f"{prefix}.self_attn.q_norm.weight"] = arr(attn["_query_norm"]["scale"])
+        tensors[f"{prefix}.self_attn.k_norm.weight"] = arr(attn["_key_norm"]["scale"])
+        for name in ("gate_proj", "up_proj", "down_proj"):
+            tensors[f"{prefix}.mlp.{name}.weight"] = np.ascontiguousarray(
+                arr(layer["mlp"][name]["kernel"]).T
+            )
+        for ours, theirs in (
+            ("pre_attention_norm", "input_layernorm"),
+            ("post_attention_norm", "post_attention_layernorm"),
+            ("pre_ffw_norm", "pre_feedforward_layernorm"),
+            ("post_ffw_norm", "post_feedforward_layernorm"),
+        ):
+            tensors[f"{prefix}.{theirs}.weight"] = arr(layer[ours]["scale"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "model.safetensors"
+    safetensors.numpy.save_file(tensors, str(path))
+    return path

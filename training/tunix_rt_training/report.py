@@ -1,0 +1,253 @@
+"""``tunix-rt-train report BEFORE_DIR AFTER_DIR``: what training changed, per scorer.
+
+Items are paired by record id (only ids in both evaluations count). For each scorer: the mean
+before and after, the mean of the paired differences (after - before), and a 95 % interval for
+it from a paired bootstrap, computed exactly like this so any other implementation (the
+server's compare endpoint) gets the same numbers:
+
+    rng = random.Random(seed)                      # seed 0 by default
+    means = sorted(mean(rng.choices(deltas, k=n)) for _ in range(resamples))  # 10,000
+    low, high = means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1]
+
+"Fixed" items went from wrong to right on ``answer_match`` (0 → 1), "broken" ones the other
+way. A few examples are shown side by side: fixed first, then broken, then unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tunix_rt_training import runs
+from tunix_rt_training.evaluate import user_content
+
+DEFAULT_RESAMPLES = 10_000
+DECIDING_SCORER = "answer_match"
+
+
+@dataclass(frozen=True, slots=True)
+class ScorerDelta:
+    name: str
+    before: float
+    after: float
+    delta: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    path: Path
+    name: str
+    outputs: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    before: Evaluation
+    after: Evaluation
+    paired: list[str]
+    only_before: int
+    only_after: int
+    scorers: list[ScorerDelta]
+    fixed: list[str]
+    broken: list[str]
+    deciding_scorer: str | None
+
+
+def mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def paired_bootstrap(
+    deltas: Sequence[float], resamples: int = DEFAULT_RESAMPLES, seed: int = 0
+) -> tuple[float, float]:
+    """95 % percentile interval of the mean of ``deltas`` (see the module docstring)."""
+    if not deltas:
+        return 0.0, 0.0
+    rng = random.Random(seed)
+    n = len(deltas)
+    means = sorted(sum(rng.choices(deltas, k=n)) / n for _ in range(resamples))
+    return means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1]
+
+
+def load_evaluation(path: Path) -> Evaluation:
+    outputs_path = path / runs.EVAL_OUTPUTS
+    if not outputs_path.exists():
+        raise runs.RunError(f"{path} is not an evaluation directory (no {runs.EVAL_OUTPUTS})")
+    outputs = {str(row["id"]): row for row in runs.read_jsonl(outputs_path)}
+    manifest_path = path / runs.EVAL_MANIFEST
+    name = str(path)
+    if manifest_path.exists():
+        name = str(runs.read_json(manifest_path).get("model", name))
+    return Evaluation(path, name, outputs)
+
+
+def compare(
+    before: Evaluation, after: Evaluation, resamples: int = DEFAULT_RESAMPLES, seed: int = 0
+) -> Delta:
+    paired = [key for key in before.outputs if key in after.outputs]
+    if not paired:
+        raise runs.RunError(
+            f"{before.path} and {after.path} share no record ids: were they evaluated on the "
+            "same data?"
+        )
+    names = [
+        name
+        for name in before.outputs[paired[0]]["scores"]
+        if all(
+            name in after.outputs[key]["scores"] and name in before.outputs[key]["scores"]
+            for key in paired
+        )
+    ]
+    scorers = []
+    for name in names:
+        old = [float(before.outputs[key]["scores"][name]) for key in paired]
+        new = [float(after.outputs[key]["scores"][name]) for key in paired]
+        low, high = paired_bootstrap(
+            [b - a for a, b in zip(old, new, strict=True)], resamples, seed
+        )
+        scorers.append(ScorerDelta(name, mean(old), mean(new), mean(new) - mean(old), low, high))
+    deciding = DECIDING_SCORER if DECIDING_SCORER in names else (names[0] if names else None)
+    fixed, broken = [], []
+    if deciding is not None:
+        for key in paired:
+            old_value = float(before.outputs[key]["scores"][deciding])
+            new_value = float(after.outputs[key]["scores"][deciding])
+            if new_value > old_value:
+                fixed.append(key)
+            elif new_value < old_value:
+                broken.append(key)
+    return Delta(
+        before=before,
+        after=after,
+        paired=paired,
+        only_before=len(before.outputs) - len(paired),
+        only_after=len(after.outputs) - len(paired),
+        scorers=scorers,
+        fixed=fixed,
+        broken=broken,
+        deciding_scorer=deciding,
+    )
+
+
+def _fmt(value: float) -> str:
+    return f"{value:+.3f}" if value else "0.000"
+
+
+def _block(text: str | None, limit: int = 600) -> str:
+    body = "" if text is None else (text if len(text) <= limit else text[:limit] + " …")
+    return "```text\n" + body.replace("```", "'''") + "\n```"
+
+
+def _id_list(ids: Sequence[str], limit: int = 50) -> str:
+    if not ids:
+        return "none"
+    shown = ", ".join(f"`{key}`" for key in ids[:limit])
+    return shown + (f" … and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def render(delta: Delta, examples: int = 3, resamples: int = DEFAULT_RESAMPLES) -> str:
+    lines = [
+        "# Evaluation delta",
+        "",
+        f"- Before: `{delta.before.path}` ({delta.before.name})",
+        f"- After: `{delta.after.path}` ({delta.after.name})",
+        f"- Paired items: {len(delta.paired)}"
+        + (
+            f" (only before: {delta.only_before}, only after: {delta.only_after})"
+            if delta.only_before or delta.only_after
+            else ""
+        ),
+        "",
+        f"| scorer | before | after | delta | 95% CI (paired bootstrap, {resamples:,}) |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for row in delta.scorers:
+        lines.append(
+            f"| {row.name} | {row.before:.3f} | {row.after:.3f} | {_fmt(row.delta)} | "
+            f"[{row.low:+.3f}, {row.high:+.3f}] |"
+        )
+    lines += [
+        "",
+        f"## Fixed ({len(delta.fixed)}): wrong before, right after on `{delta.deciding_scorer}`",
+        "",
+        _id_list(delta.fixed),
+        "",
+        f"## Broken ({len(delta.broken)}): right before, wrong after",
+        "",
+        _id_list(delta.broken),
+        "",
+        "## Examples",
+    ]
+    unchanged = [key for key in delta.paired if key not in delta.fixed and key not in delta.broken]
+    chosen = (
+        [(key, "fixed") for key in delta.fixed]
+        + [(key, "broken") for key in delta.broken]
+        + [(key, "unchanged") for key in unchanged]
+    )[:examples]
+    for key, kind in chosen:
+        before = delta.before.outputs[key]
+        after = delta.after.outputs[key]
+        lines += [
+            "",
+            f"### `{key}` ({kind})",
+            "",
+            "Prompt:",
+            "",
+            _block(user_content(before["prompt"]), 400),
+            "",
+            f"Reference answer: `{before.get('reference_answer')}`; final answer before: "
+            f"`{before.get('final_answer')}`, after: `{after.get('final_answer')}`",
+            "",
+            "Before:",
+            "",
+            _block(before.get("response")),
+            "",
+            "After:",
+            "",
+            _block(after.get("response")),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(delta: Delta) -> dict[str, Any]:
+    return {
+        "before": str(delta.before.path),
+        "after": str(delta.after.path),
+        "paired": len(delta.paired),
+        "scorers": {
+            row.name: {
+                "before": row.before,
+                "after": row.after,
+                "delta": row.delta,
+                "ci95": [row.low, row.high],
+            }
+            for row in delta.scorers
+        },
+        "fixed": delta.fixed,
+        "broken": delta.broken,
+    }
+
+
+def write_report(
+    before_dir: Path,
+    after_dir: Path,
+    out: Path | None,
+    examples: int = 3,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+) -> tuple[Delta, str]:
+    delta = compare(load_evaluation(before_dir), load_evaluation(after_dir), resamples, seed)
+    text = render(delta, examples, resamples)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        out.with_suffix(".json").write_text(
+            json.dumps(as_json(delta), indent=2) + "\n", encoding="utf-8"
+        )
+    return delta, text
