@@ -20,6 +20,8 @@ from tunix_rt_backend.openapi import install_openapi, operation_id
 from tunix_rt_backend.runs.router import router as runs_router
 from tunix_rt_backend.scores.router import router as scores_router
 from tunix_rt_backend.settings import Settings, get_settings
+from tunix_rt_backend.sources.router import router as import_router
+from tunix_rt_backend.sources.ungar_router import router as ungar_router
 from tunix_rt_backend.system.router import router as system_router
 from tunix_rt_backend.traces.router import router as traces_router
 
@@ -56,11 +58,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(system_router)
+    app.include_router(import_router)
     app.include_router(traces_router)
     app.include_router(scores_router)
     app.include_router(datasets_router)
     app.include_router(runs_router)
     app.include_router(evaluations_router)
+    app.include_router(ungar_router)
     _mount_dashboard(app, settings.frontend_dist)
     return app
 

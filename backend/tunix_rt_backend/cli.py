@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from tunix_rt_backend import __version__
+from tunix_rt_backend.contracts.parsing import RESPONSE_PARSERS
 
 
 def _is_loopback(host: str) -> bool:
@@ -69,6 +72,28 @@ def _db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from tunix_rt_backend.sources.commands import run_import
+    from tunix_rt_backend.sources.jsonl import parse_map
+    from tunix_rt_backend.sources.schemas import ImportOptions
+
+    try:
+        options = ImportOptions(
+            format=args.import_format,
+            source=getattr(args, "source", None),
+            mapping=parse_map(args.map) if args.import_format == "jsonl" else {},
+            parser=getattr(args, "parser", "tags"),
+            split=getattr(args, "split", None)
+            or (args.file.stem if args.import_format == "gsm8k" else None),
+            keep_calculator_marks=getattr(args, "keep_calculator_marks", False),
+            skip_invalid=args.skip_invalid,
+        )
+    except ValueError as exc:  # a bad --map item, or an option pydantic refuses
+        print(f"tunix-rt import: {exc}", file=sys.stderr)
+        return 2
+    return run_import(args.file, options, api=args.api, api_key=args.api_key)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tunix-rt",
@@ -92,6 +117,60 @@ def build_parser() -> argparse.ArgumentParser:
     current = db_commands.add_parser("current", help="print the current revision")
     current.set_defaults(revision=None)
     db.set_defaults(handler=_db)
+
+    imports = commands.add_parser(
+        "import",
+        help="import traces from a JSONL file (GSM8K, your own records, model outputs)",
+        description="Import a JSONL file into the configured database (TUNIX_RT_DATABASE_URL, "
+        "migrated first), or with --api into a running server. Re-importing stores nothing new.",
+    )
+    formats = imports.add_subparsers(dest="import_format", required=True)
+    gsm8k = formats.add_parser("gsm8k", help="GSM8K rows: {question, answer}")
+    gsm8k.add_argument(
+        "--split", help="split name kept in each trace's metadata (default: the file name stem)"
+    )
+    gsm8k.add_argument(
+        "--keep-calculator-marks",
+        action="store_true",
+        help="keep GSM8K's <<48/2=24>> calculator annotations in the steps",
+    )
+    jsonl = formats.add_parser(
+        "jsonl", help="your own records or model outputs, mapped with --map FIELD=PATH"
+    )
+    jsonl.add_argument("--source", required=True, help="the source every imported trace gets")
+    jsonl.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=PATH",
+        help="trace FIELD (prompt, steps, final_answer, reference_answer, response, tags, "
+        "metadata) read from the dotted PATH of each record, e.g. response=out.text; repeat it. "
+        "Records already in trace shape need no map.",
+    )
+    jsonl.add_argument(
+        "--parser",
+        choices=RESPONSE_PARSERS,
+        default="tags",
+        help="how a mapped response becomes steps and an answer: tags "
+        "(<reasoning>…</reasoning><answer>…</answer>), gsm8k (#### / A:), numbered, lines "
+        "(last line is the answer); default tags",
+    )
+    for sub in (gsm8k, jsonl):
+        sub.add_argument("file", type=Path, help="the .jsonl file, one JSON object per line")
+        sub.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="import the valid lines and list the others (default: store nothing if any "
+            "line is invalid)",
+        )
+        sub.add_argument("--api", metavar="URL", help="send to the server at URL instead")
+        sub.add_argument(
+            "--api-key",
+            metavar="KEY",
+            default=os.environ.get("TUNIX_RT_API_KEY"),
+            help="API key for --api (default: $TUNIX_RT_API_KEY)",
+        )
+    imports.set_defaults(handler=_import)
     from tunix_rt_backend.datasets.commands import add_commands as add_dataset_commands
 
     add_dataset_commands(commands)

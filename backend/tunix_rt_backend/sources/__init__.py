@@ -1,0 +1,8 @@
+"""Where traces come from: GSM8K, users' JSONL files and model outputs, UNGAR game episodes.
+
+- ``importer``: the shared streaming import (lines → validated traces → one transaction).
+- ``gsm8k`` / ``jsonl``: turn one parsed JSON line into a ``TraceCreate``.
+- ``router``: ``POST /api/traces/import`` (the uploaded body is streamed, never buffered).
+- ``commands``: what ``tunix-rt import …`` does, on the configured database or a server.
+- ``ungar`` / ``ungar_router``: High Card Duel episodes as traces (UNGAR is optional).
+"""
