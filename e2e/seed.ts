@@ -8,8 +8,17 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 
 export interface Seeded {
+  /** Every trace stored after seeding (evaluations store their outputs as traces too). */
+  total: number;
   gsm8k: number;
   eval: number;
+  runId: string;
+  liveRunId: string;
+  beforeEvalId: string;
+  afterEvalId: string;
+  /** Items wrong before training and right after. */
+  fixed: string[];
+  broken: string[];
   /** The first GSM8K question, its trace id, and the id of a wrong model answer to it. */
   question: string;
   referenceId: string;
@@ -59,13 +68,13 @@ export function toTrace(row: Row, index: number, split: string): TraceIn {
   };
 }
 
-async function post<T>(base: string, path: string, body: unknown): Promise<T> {
+async function post<T>(base: string, path: string, body: unknown, method = "POST"): Promise<T> {
   const response = await fetch(`${base}${path}`, {
-    method: "POST",
+    method,
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
@@ -95,11 +104,94 @@ export async function seed(base: string, limit = Number(process.env.E2E_SEED_ROW
     };
   });
   const evalResult = await post<{ ids: string[] }>(base, "/api/traces/batch", { traces: evals });
+  const runs = await seedRuns(base);
+  const evaluations = await seedEvaluations(base, traces.slice(10, 18), runs.runId);
+  const count = await fetch(`${base}/api/traces/count`).then((r) => r.json() as Promise<{ count: number }>);
   return {
+    total: count.count,
+    ...runs,
+    ...evaluations,
     gsm8k: traces.length,
     eval: evals.length,
     question: rows[0]!.question,
     referenceId: result.ids[0]!,
     evalId: evalResult.ids[0]!,
+  };
+}
+
+/** A finished SFT run with loss, learning-rate and throughput curves, and one still running. */
+async function seedRuns(base: string): Promise<{ runId: string; liveRunId: string }> {
+  const run = await post<{ id: string }>(base, "/api/runs", {
+    kind: "sft",
+    name: "gemma3-1b-gsm8k-sft",
+    status: "running",
+    base_model: "google/gemma-3-1b-it",
+    config: { training: { learning_rate: 1e-4, max_steps: 200, warmup_steps: 20, batch_size: 8 }, lora: { rank: 16 } },
+    seed: 42,
+    git_sha: "e2e0000",
+  });
+  const metrics = [];
+  for (let step = 0; step <= 200; step += 5) {
+    const warm = Math.min(1, step / 20);
+    metrics.push(
+      { step, name: "loss", value: 0.35 + 1.9 * Math.exp(-step / 45) + 0.03 * Math.sin(step / 3) },
+      { step, name: "learning_rate", value: 1e-4 * warm * (step <= 20 ? 1 : 1 - (step - 20) / 180) },
+      { step, name: "tokens_per_second", value: 2400 + 60 * Math.cos(step / 7) },
+    );
+  }
+  await post(base, `/api/runs/${run.id}/metrics`, { metrics });
+  await post(base, `/api/runs/${run.id}`, { status: "succeeded", summary: { final_loss: 0.37, steps: 200 }, artifacts: { checkpoint: "runs/gemma3-1b-gsm8k-sft/checkpoints/200" } }, "PATCH");
+
+  const live = await post<{ id: string }>(base, "/api/runs", {
+    kind: "sft",
+    name: "gemma3-1b-gsm8k-sft-long",
+    status: "running",
+    base_model: "google/gemma-3-1b-it",
+    config: { training: { learning_rate: 5e-5, max_steps: 2000 } },
+    seed: 7,
+  });
+  await post(base, `/api/runs/${live.id}/metrics`, {
+    metrics: [0, 10, 20, 30].map((step) => ({ step, name: "loss", value: 2.3 - step * 0.02 })),
+  });
+  return { runId: run.id, liveRunId: live.id };
+}
+
+const response = (trace: TraceIn, answer: string) =>
+  `<reasoning>${trace.steps.map((s) => s.content).join("\n")}</reasoning><answer>${answer}</answer>`;
+
+/**
+ * The same eight questions answered before and after training: items 4–6 go from wrong to right
+ * (fixed), item 3 from right to wrong (broken).
+ */
+async function seedEvaluations(
+  base: string,
+  traces: TraceIn[],
+  runId: string,
+): Promise<{ beforeEvalId: string; afterEvalId: string; fixed: string[]; broken: string[] }> {
+  const rightBefore = new Set([0, 1, 2, 3]);
+  const rightAfter = new Set([0, 1, 2, 4, 5, 6]);
+  const items = (right: Set<number>) =>
+    traces.map((trace, i) => ({
+      item_id: `gsm8k-test-${10 + i}`,
+      prompt: trace.prompt,
+      response: response(trace, right.has(i) ? trace.final_answer : String(Number(trace.final_answer) + 7)),
+      reference_answer: trace.reference_answer,
+    }));
+  const before = await post<{ id: string }>(base, "/api/evaluations", {
+    name: "gsm8k-test-base",
+    model: "gemma-3-1b (base)",
+    items: items(rightBefore),
+  });
+  const after = await post<{ id: string }>(base, "/api/evaluations", {
+    name: "gsm8k-test-sft",
+    model: "gemma3-1b-gsm8k-sft/checkpoints/200",
+    run_id: runId,
+    items: items(rightAfter),
+  });
+  return {
+    beforeEvalId: before.id,
+    afterEvalId: after.id,
+    fixed: [4, 5, 6].map((i) => `gsm8k-test-${10 + i}`),
+    broken: [`gsm8k-test-13`],
   };
 }

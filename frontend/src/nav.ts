@@ -18,6 +18,18 @@ export const NAV_SECTIONS: NavSection[] = [
     items: [
       { to: "/traces", label: "Traces", icon: "traces" },
       { to: "/compare", label: "Compare", icon: "compare" },
+      { to: "/datasets", label: "Datasets", icon: "datasets" },
     ],
+  },
+  {
+    label: "Training",
+    items: [
+      { to: "/runs", label: "Runs", icon: "runs" },
+      { to: "/evaluations", label: "Evaluations", icon: "evaluations" },
+    ],
+  },
+  {
+    label: "Sources",
+    items: [{ to: "/ungar", label: "UNGAR", icon: "ungar" }],
   },
 ];

@@ -57,3 +57,13 @@ export function formatDelta(value: number | null): string {
 export function shortId(id: string): string {
   return id.replace(/-/g, "").slice(-8);
 }
+
+/** Metric values (loss, learning rate, tokens/s): readable at any magnitude. */
+export function formatMetric(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  const abs = Math.abs(value);
+  if (abs === 0) return "0";
+  if (abs < 1e-3) return value.toExponential(2);
+  if (abs >= 1000) return Math.round(value).toLocaleString("en-US");
+  return String(Number(value.toPrecision(4)));
+}

@@ -11,6 +11,7 @@ import {
   filtersToSearch,
   type TraceFilters,
 } from "../features/traces/filters";
+import { ImportPanel } from "../features/traces/ImportPanel";
 import { useTraceCount, useTraceList } from "../features/traces/queries";
 import { TraceTable } from "../features/traces/TraceTable";
 import { formatCount, shortId } from "../lib/format";
@@ -21,6 +22,7 @@ export function TracesPage() {
   const list = useTraceList(filters);
   const count = useTraceCount(filters);
   const [selected, setSelected] = useState<string[]>([]);
+  const [importing, setImporting] = useState(false);
   const navigate = useNavigate();
 
   const apply = (next: TraceFilters) => setSearch(filtersToSearch(next));
@@ -49,6 +51,17 @@ export function TracesPage() {
           </span>
         }
         actions={
+          <>
+          <button type="button" className="btn" onClick={() => setImporting((v) => !v)} aria-expanded={importing}>
+            <Icon name="plus" /> Import
+          </button>
+          <Link
+            className="btn"
+            to={`/datasets?build=1${filtered ? `&${filtersToSearch(filters)}` : ""}`}
+            title="Build a dataset from the traces these filters select"
+          >
+            <Icon name="datasets" /> Build dataset
+          </Link>
           <button
             type="button"
             className="btn btn-primary"
@@ -58,9 +71,11 @@ export function TracesPage() {
           >
             <Icon name="compare" /> Compare{selected.length ? ` (${selected.length}/2)` : ""}
           </button>
+          </>
         }
       />
 
+      {importing ? <ImportPanel onClose={() => setImporting(false)} /> : null}
       <FilterBar filters={filters} onApply={apply} />
       <ActiveFilters filters={filters} onChange={apply} />
 
@@ -101,8 +116,8 @@ export function TracesPage() {
             </EmptyState>
           ) : (
             <EmptyState title="No traces yet">
-              Send traces to <code>POST /api/traces</code> or <code>/api/traces/batch</code>, or
-              import a dataset from the command line; they will show up here.
+              Import a GSM8K or JSONL file with the Import button, send traces to{" "}
+              <code>POST /api/traces/batch</code>, or run <code>tunix-rt import</code>.
             </EmptyState>
           )
         ) : (

@@ -3,7 +3,9 @@ import { Icon } from "../../components/Icon";
 import {
   EMPTY_FILTERS,
   formatMetadata,
+  formatScores,
   parseMetadata,
+  parseScores,
   splitList,
   type TraceFilters,
 } from "./filters";
@@ -13,6 +15,7 @@ interface Draft {
   source: string;
   tags: string;
   metadata: string;
+  scores: string;
   createdAfter: string;
   createdBefore: string;
 }
@@ -23,6 +26,7 @@ function toDraft(filters: TraceFilters): Draft {
     source: filters.source,
     tags: filters.tags.join(", "),
     metadata: formatMetadata(filters.metadata),
+    scores: formatScores(filters.scores),
     createdAfter: filters.createdAfter,
     createdBefore: filters.createdBefore,
   };
@@ -38,6 +42,7 @@ export function FilterBar({
 }) {
   const [draft, setDraft] = useState<Draft>(() => toDraft(filters));
   const [metadataError, setMetadataError] = useState<string | null>(null);
+  const [scoreError, setScoreError] = useState<string | null>(null);
   const id = useId();
 
   // The URL is the source of truth: back/forward or a removed chip resets the draft.
@@ -54,12 +59,19 @@ export function FilterBar({
       return;
     }
     setMetadataError(null);
+    const scores = parseScores(draft.scores);
+    if (scores.invalid.length) {
+      setScoreError(`Write score filters as NAME>=X, NAME<=X or NAME=X (not "${scores.invalid[0]}").`);
+      return;
+    }
+    setScoreError(null);
     onApply({
       ...filters,
       q: draft.q.trim(),
       source: draft.source.trim(),
       tags: splitList(draft.tags),
       metadata: metadata.pairs,
+      scores: scores.bounds,
       createdAfter: draft.createdAfter,
       createdBefore: draft.createdBefore,
     });
@@ -114,6 +126,19 @@ export function FilterBar({
           autoComplete="off"
         />
       </div>
+      <div className="field field-wide">
+        <label htmlFor={`${id}-scores`}>Scores</label>
+        <input
+          id={`${id}-scores`}
+          className="mono"
+          value={draft.scores}
+          onChange={set("scores")}
+          placeholder="answer_match>=1 baseline<=0.5"
+          aria-invalid={scoreError ? true : undefined}
+          aria-describedby={scoreError ? `${id}-score-error` : undefined}
+          autoComplete="off"
+        />
+      </div>
       <div className="field">
         <label htmlFor={`${id}-after`}>Created after</label>
         <input
@@ -141,12 +166,18 @@ export function FilterBar({
           className="btn btn-ghost"
           onClick={() => {
             setMetadataError(null);
+            setScoreError(null);
             onApply(EMPTY_FILTERS);
           }}
         >
           Reset
         </button>
       </div>
+      {scoreError ? (
+        <p id={`${id}-score-error`} className="inline-error filter-error" role="alert">
+          {scoreError}
+        </p>
+      ) : null}
       {metadataError ? (
         <p id={`${id}-meta-error`} className="inline-error filter-error" role="alert">
           {metadataError}
@@ -179,6 +210,13 @@ export function ActiveFilters({
       key: `meta:${index}`,
       label: `${key} = ${value}`,
       remove: () => ({ ...filters, metadata: filters.metadata.filter((_, i) => i !== index) }),
+    }),
+  );
+  filters.scores.forEach((bound, index) =>
+    chips.push({
+      key: `score:${index}`,
+      label: `${bound.name} ${bound.op === ">=" ? "≥" : "≤"} ${bound.value}`,
+      remove: () => ({ ...filters, scores: filters.scores.filter((_, i) => i !== index) }),
     }),
   );
   if (filters.createdAfter)

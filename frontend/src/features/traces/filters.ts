@@ -6,6 +6,8 @@ export interface TraceFilters {
   tags: string[];
   /** KEY=VALUE pairs; the API receives them as `metadata.KEY=VALUE`. */
   metadata: [string, string][];
+  /** Score bounds such as `answer_match>=1`; sent as `min_score.NAME` / `max_score.NAME`. */
+  scores: ScoreBound[];
   q: string;
   /** `datetime-local` values (local time, no zone), as typed into the form. */
   createdAfter: string;
@@ -13,10 +15,17 @@ export interface TraceFilters {
   runId: string;
 }
 
+export interface ScoreBound {
+  name: string;
+  op: ">=" | "<=";
+  value: number;
+}
+
 export const EMPTY_FILTERS: TraceFilters = {
   source: "",
   tags: [],
   metadata: [],
+  scores: [],
   q: "",
   createdAfter: "",
   createdBefore: "",
@@ -49,11 +58,41 @@ export function formatMetadata(pairs: [string, string][]): string {
   return pairs.map(([key, value]) => `${key}=${value}`).join(" ");
 }
 
+export interface ScoreParse {
+  bounds: ScoreBound[];
+  invalid: string[];
+}
+
+const SCORE_BOUND = /^([A-Za-z0-9_.\-]+)(>=|<=|=)(-?\d+(?:\.\d+)?(?:e-?\d+)?)$/i;
+
+/** Parses "answer_match>=1 baseline<=0.5"; `NAME=X` means exactly X (both bounds). */
+export function parseScores(text: string): ScoreParse {
+  const bounds: ScoreBound[] = [];
+  const invalid: string[] = [];
+  for (const item of splitList(text)) {
+    const match = SCORE_BOUND.exec(item);
+    if (!match) {
+      invalid.push(item);
+      continue;
+    }
+    const [, name, op, raw] = match;
+    const value = Number(raw);
+    if (op === "=") bounds.push({ name: name!, op: ">=", value }, { name: name!, op: "<=", value });
+    else bounds.push({ name: name!, op: op as ">=" | "<=", value });
+  }
+  return { bounds, invalid };
+}
+
+export function formatScores(bounds: ScoreBound[]): string {
+  return bounds.map((b) => `${b.name}${b.op}${b.value}`).join(" ");
+}
+
 export function filtersFromSearch(params: URLSearchParams): TraceFilters {
   return {
     source: params.get("source") ?? "",
     tags: params.getAll("tag").filter(Boolean),
     metadata: parseMetadata(params.getAll("meta").join(" ")).pairs,
+    scores: parseScores(params.getAll("score").join(" ")).bounds,
     q: params.get("q") ?? "",
     createdAfter: params.get("after") ?? "",
     createdBefore: params.get("before") ?? "",
@@ -66,6 +105,7 @@ export function filtersToSearch(filters: TraceFilters): URLSearchParams {
   if (filters.source) params.set("source", filters.source);
   for (const tag of filters.tags) params.append("tag", tag);
   for (const [key, value] of filters.metadata) params.append("meta", `${key}=${value}`);
+  for (const bound of filters.scores) params.append("score", `${bound.name}${bound.op}${bound.value}`);
   if (filters.q) params.set("q", filters.q);
   if (filters.createdAfter) params.set("after", filters.createdAfter);
   if (filters.createdBefore) params.set("before", filters.createdBefore);
@@ -78,6 +118,7 @@ export function activeFilterCount(filters: TraceFilters): number {
     (filters.source ? 1 : 0) +
     filters.tags.length +
     filters.metadata.length +
+    filters.scores.length +
     (filters.q ? 1 : 0) +
     (filters.createdAfter ? 1 : 0) +
     (filters.createdBefore ? 1 : 0) +
@@ -110,5 +151,36 @@ export function filtersToQuery(filters: TraceFilters): {
   if (before) query.created_before = before;
   if (filters.runId) query.run_id = filters.runId;
   for (const [key, value] of filters.metadata) query[`metadata.${key}`] = value;
+  for (const bound of filters.scores) {
+    query[`${bound.op === ">=" ? "min_score" : "max_score"}.${bound.name}`] = bound.value;
+  }
   return query;
+}
+
+/** The same filters as the JSON `TraceFilter` that bulk scoring and dataset builds take. */
+export function filtersToBody(filters: TraceFilters): {
+  source: string | null;
+  tags: string[];
+  metadata: Record<string, string>;
+  min_scores: Record<string, number>;
+  max_scores: Record<string, number>;
+  q: string | null;
+  created_after: string | null;
+  created_before: string | null;
+  run_id: string | null;
+} {
+  const min: Record<string, number> = {};
+  const max: Record<string, number> = {};
+  for (const bound of filters.scores) (bound.op === ">=" ? min : max)[bound.name] = bound.value;
+  return {
+    source: filters.source || null,
+    tags: filters.tags,
+    metadata: Object.fromEntries(filters.metadata),
+    min_scores: min,
+    max_scores: max,
+    q: filters.q || null,
+    created_after: toIso(filters.createdAfter) ?? null,
+    created_before: toIso(filters.createdBefore) ?? null,
+    run_id: filters.runId || null,
+  };
 }

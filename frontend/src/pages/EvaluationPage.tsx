@@ -1,0 +1,152 @@
+import { Link, useParams } from "react-router";
+import { Card, Time } from "../components/bits";
+import { Icon } from "../components/Icon";
+import { PageHeader } from "../components/PageHeader";
+import { EmptyState, ErrorState, LoadingState } from "../components/states";
+import { domainOf, IntervalBar } from "../features/evaluations/Interval";
+import { useEvaluation, useEvaluationItems } from "../features/evaluations/queries";
+import { ApiError } from "../lib/api";
+import { formatCount, formatScore, shortId } from "../lib/format";
+
+export function EvaluationPage() {
+  const { id = "" } = useParams();
+  const evaluation = useEvaluation(id);
+  const items = useEvaluationItems(id);
+  const back = (
+    <Link to="/evaluations" className="crumb">
+      <Icon name="back" size={12} /> Evaluations
+    </Link>
+  );
+  if (evaluation.isPending) {
+    return (
+      <div className="page">
+        <PageHeader eyebrow={back} title="Evaluation" />
+        <LoadingState label="Loading evaluation" />
+      </div>
+    );
+  }
+  if (evaluation.isError) {
+    return (
+      <div className="page">
+        <PageHeader eyebrow={back} title="Evaluation" />
+        {evaluation.error instanceof ApiError && [404, 422].includes(evaluation.error.status) ? (
+          <EmptyState title="Evaluation not found">No evaluation has the id <code>{id}</code>.</EmptyState>
+        ) : (
+          <ErrorState error={evaluation.error} onRetry={() => void evaluation.refetch()} />
+        )}
+      </div>
+    );
+  }
+  const e = evaluation.data;
+  const summary = Object.entries(e.summary);
+  const domain = domainOf(summary.flatMap(([, s]) => [s.mean, s.ci_low, s.ci_high]), true);
+  const rows = items.data?.pages.flatMap((p) => p.items) ?? [];
+  const scorers = e.scorers;
+
+  return (
+    <div className="page">
+      <PageHeader
+        eyebrow={back}
+        title={e.name}
+        subtitle={
+          <span className="meta-line">
+            <span className="mono">{e.model}</span>
+            {e.run_id ? (
+              <Link to={`/runs/${e.run_id}`} className="mono">
+                run {shortId(e.run_id)}
+              </Link>
+            ) : null}
+            {e.dataset_key ? <span className="mono">{e.dataset_key}{e.split ? ` · ${e.split}` : ""}</span> : null}
+            <span>{formatCount(e.item_count)} items</span>
+            <Time iso={e.created_at} />
+          </span>
+        }
+      />
+      <Card title="Scores (mean, 95% interval)" id="summary">
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Scorer</th>
+                <th scope="col" className="num">n</th>
+                <th scope="col" className="num">Mean</th>
+                <th scope="col">95% interval</th>
+                <th scope="col" className="col-interval"><span className="visually-hidden">Interval chart</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.map(([name, s]) => (
+                <tr key={name}>
+                  <th scope="row" className="mono">{name}</th>
+                  <td className="num">{formatCount(s.count)}</td>
+                  <td className="num mono strong">{formatScore(s.mean)}</td>
+                  <td className="mono">{s.ci_low !== null && s.ci_high !== null ? `[${formatScore(s.ci_low)}, ${formatScore(s.ci_high)}]` : "—"}</td>
+                  <td className="col-interval">
+                    <IntervalBar value={s.mean} low={s.ci_low} high={s.ci_high} domain={domain} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+      <section className="card card-flush" aria-label="Items">
+        <div className="card-header">
+          <h2 className="card-title">Items</h2>
+        </div>
+        {items.isPending ? (
+          <LoadingState label="Loading items" />
+        ) : items.isError ? (
+          <ErrorState error={items.error} onRetry={() => void items.refetch()} />
+        ) : rows.length === 0 ? (
+          <EmptyState title="No items" />
+        ) : (
+          <>
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Item</th>
+                    <th scope="col">Prompt</th>
+                    <th scope="col">Answer</th>
+                    <th scope="col">Reference</th>
+                    {scorers.map((s) => (
+                      <th key={s} scope="col" className="num">{s}</th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((item) => (
+                    <tr key={item.item_id}>
+                      <td className="mono">
+                        <Link to={`/traces/${item.trace_id}`}>{item.item_id}</Link>
+                      </td>
+                      <td className="col-prompt">{item.prompt_preview}</td>
+                      <td className="mono">{item.final_answer || "—"}</td>
+                      <td className="mono">{item.reference_answer ?? "—"}</td>
+                      {scorers.map((s) => (
+                        <td key={s} className="num mono">{formatScore(item.scores[s])}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <div className="table-footer">
+              <span className="muted">
+                Showing {formatCount(rows.length)} of {formatCount(e.item_count)}
+              </span>
+              {items.hasNextPage ? (
+                <button type="button" className="btn" onClick={() => void items.fetchNextPage()} disabled={items.isFetchingNextPage}>
+                  {items.isFetchingNextPage ? "Loading…" : "Load more"}
+                </button>
+              ) : (
+                <span className="muted">End of list</span>
+              )}
+            </div>
+          </>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+import { useId } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router";
+import { Time } from "../components/bits";
+import { PageHeader } from "../components/PageHeader";
+import { EmptyState, ErrorState, LoadingState } from "../components/states";
+import { duration, useRuns, type RunStatus } from "../features/runs/queries";
+import { RunStatusBadge } from "../features/runs/RunStatus";
+import { formatScore, shortId } from "../lib/format";
+
+const STATUSES: RunStatus[] = ["queued", "running", "succeeded", "failed", "cancelled"];
+
+export function RunsPage() {
+  const [search, setSearch] = useSearchParams();
+  const status = (STATUSES as string[]).includes(search.get("status") ?? "") ? (search.get("status") as RunStatus) : null;
+  const runs = useRuns(status);
+  const navigate = useNavigate();
+  const id = useId();
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Runs"
+        subtitle="Training runs report their config, metrics and artifacts here as they go."
+        actions={
+          <div className="field inline-field">
+            <label htmlFor={`${id}-status`}>Status</label>
+            <select
+              id={`${id}-status`}
+              value={status ?? ""}
+              onChange={(e) => setSearch(e.target.value ? { status: e.target.value } : {})}
+            >
+              <option value="">All</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </div>
+        }
+      />
+      <section className="card card-flush" aria-label="Runs">
+        {runs.isPending ? (
+          <LoadingState label="Loading runs" />
+        ) : runs.isError ? (
+          <ErrorState error={runs.error} title="Could not load runs" onRetry={() => void runs.refetch()} />
+        ) : runs.data.items.length === 0 ? (
+          <EmptyState title={status ? `No ${status} runs` : "No runs yet"}>
+            Start one with <code>tunix-rt-train sft CONFIG</code>; it registers itself here and
+            streams its loss as it trains.
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="table trace-table">
+              <caption className="visually-hidden">Training runs, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Run</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Base model</th>
+                  <th scope="col">Dataset</th>
+                  <th scope="col" className="num">
+                    Final loss
+                  </th>
+                  <th scope="col">Duration</th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {runs.data.items.map((run) => {
+                  const loss = run.summary["final_loss"] ?? run.summary["loss"];
+                  return (
+                    <tr
+                      key={run.id}
+                      onClick={(event) => {
+                        if ((event.target as HTMLElement).closest("a,button")) return;
+                        navigate(`/runs/${run.id}`);
+                      }}
+                    >
+                      <td>
+                        <Link className="row-link" to={`/runs/${run.id}`}>
+                          {run.name ?? <span className="mono">{shortId(run.id)}</span>}
+                        </Link>
+                      </td>
+                      <td>
+                        <RunStatusBadge status={run.status} />
+                      </td>
+                      <td className="mono">{run.kind}</td>
+                      <td className="mono">{run.base_model}</td>
+                      <td>
+                        {run.dataset_key ? (
+                          <Link className="mono" to={`/datasets/${encodeURIComponent(run.dataset_key)}`}>
+                            {run.dataset_key}
+                          </Link>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                      <td className="num mono">{typeof loss === "number" ? formatScore(loss) : "—"}</td>
+                      <td className="mono">{duration(run.started_at, run.finished_at)}</td>
+                      <td className="col-time">
+                        <Time iso={run.created_at} />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
