@@ -1,0 +1,120 @@
+"""The typed Python client against a real server (uvicorn on a loopback port)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+
+from tests.conftest import make_trace
+from tunix_rt_backend.app import create_app
+from tunix_rt_backend.client import ApiError, Client
+from tunix_rt_backend.settings import Settings
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import asyncio
+
+    from tunix_rt_backend.db import create_engine
+    from tunix_rt_backend.migrate import upgrade
+
+    folder = tmp_path_factory.mktemp("client")
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{folder / 'client.db'}", datasets_dir=folder / "ds"
+    )
+
+    async def migrate() -> None:
+        engine = create_engine(settings)
+        await upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(migrate())
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/health").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    yield url
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_client_round_trip(server: str) -> None:
+    with Client(server) as api:
+        assert api.health()["status"] == "ok"
+        trace = api.create_trace(
+            prompt="What is 6 x 7?",
+            steps=["6 x 7 = 42"],
+            final_answer="42",
+            reference_answer="42",
+            source="client-test",
+            tags=["demo"],
+            metadata={"k": 1},
+        )
+        assert trace.steps[0].content == "6 x 7 = 42"
+        assert api.score(trace.id, "answer_match").value == 1.0
+        human = api.add_score(trace.id, name="clarity", value=5, label="clear")
+        assert human.source == "human"
+        assert [s.name for s in api.scores(trace.id)] == ["answer_match", "clarity"]
+
+        ids = api.create_traces(
+            (make_trace(i, source="client-test") for i in range(25)), batch_size=10
+        )
+        assert len(ids) == 25
+        assert len(set(ids)) == 25
+        assert ids == api.create_traces([make_trace(i, source="client-test") for i in range(25)])
+
+        page = api.list_traces(source="client-test", limit=5)
+        assert len(page.items) == 5
+        assert page.next_cursor is not None
+        every = list(api.iter_traces(source="client-test", limit=7))
+        assert len(every) == 26
+        assert len(list(api.iter_traces(source="client-test", metadata={"index": 3}))) == 1
+        assert len(list(api.iter_traces(source="client-test", tags=["demo"]))) == 1
+
+        full = api.get_trace(ids[0])
+        assert full.metadata["index"] == 0
+        comparison = api.compare(trace.id, ids[0])
+        assert comparison.base.id == trace.id
+        bulk = api.score_bulk("answer_match", filter={"source": "client-test"})
+        assert bulk.scored == 25
+        assert {s.name for s in api.scorers()} >= {"answer_match", "gsm8k_reward"}
+
+        api.delete_trace(ids[0])
+        with pytest.raises(ApiError) as missing:
+            api.get_trace(ids[0])
+        assert missing.value.status == 404
+        assert missing.value.code == "not_found"
+        with pytest.raises(ApiError) as invalid:
+            api.create_trace(prompt=" ", final_answer="1")
+        assert invalid.value.status == 422
+
+
+def test_client_does_not_retry_refusals_and_gives_up_on_a_dead_server() -> None:
+    with Client(f"http://127.0.0.1:{_free_port()}", retries=1, timeout=2) as api:
+        started = time.monotonic()
+        with pytest.raises(httpx.TransportError):
+            api.get_trace(uuid.uuid4())
+        assert time.monotonic() - started < 10
