@@ -38,7 +38,8 @@ export function mockApi(handlers: Record<string, Handler>) {
       return json(404, { error: { code: "not_found", message: `No handler for ${input.method} ${url.pathname}`, details: null } });
     }
     const answer = handlers[key]!(recorded);
-    if (answer && typeof answer === "object" && "status" in answer) {
+    // `{status: <number>, body?}` sets the status; any other answer is a 200 body.
+    if (answer && typeof answer === "object" && typeof (answer as { status?: unknown }).status === "number") {
       const { status, body } = answer as { status: number; body?: unknown };
       return status === 204 ? new Response(null, { status }) : json(status, body);
     }

@@ -169,11 +169,11 @@ export function BuildForm({ initial, onCancel }: { initial: TraceFilters; onCanc
           <div className="form-grid">
             <div className="field">
               <label htmlFor={`${id}-name`}>Dataset name</label>
-              <input id={`${id}-name`} value={draft.name} onChange={set("name")} placeholder="gsm8k-sft" required />
+              <input id={`${id}-name`} value={draft.name} onChange={set("name")} placeholder="gsm8k-sft" />
             </div>
             <div className="field">
               <label htmlFor={`${id}-version`}>Version</label>
-              <input id={`${id}-version`} value={draft.version} onChange={set("version")} required />
+              <input id={`${id}-version`} value={draft.version} onChange={set("version")} />
             </div>
             <div className="field span-2">
               <label htmlFor={`${id}-desc`}>Description (optional)</label>
