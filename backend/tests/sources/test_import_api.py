@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
+from fastapi import FastAPI
 from httpx import AsyncClient
 
 from tests.sources.conftest import SMALL_UPLOAD_BYTES, count, gsm8k_file, jsonl_bytes, post_import
@@ -221,3 +222,37 @@ async def test_a_50_mb_upload_streams_with_flat_memory(client: AsyncClient) -> N
     # Buffering the upload (or all its traces) would need well over 50 MB.
     assert peak < 16_000_000, f"peak traced memory grew by {peak:,} bytes"
     assert await count(client, source="big") == rows
+
+
+async def test_an_interrupted_upload_stores_nothing(app: FastAPI, client: AsyncClient) -> None:
+    rows = jsonl_bytes({"prompt": f"q{i}", "final_answer": "1"} for i in range(2 * BATCH_ROWS))
+    incoming: list[dict[str, Any]] = [
+        {"type": "http.request", "body": rows, "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/traces/import",
+        "raw_path": b"/api/traces/import",
+        "root_path": "",
+        "query_string": b"format=jsonl&source=cut",
+        "headers": [(b"host", b"tunix-rt.test")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("tunix-rt.test", 80),
+    }
+    await app(scope, receive, send)
+    assert sent[0]["status"] == 400
+    assert b"interrupted" in sent[1]["body"]
+    assert await count(client) == 0

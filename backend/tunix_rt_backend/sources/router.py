@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import ValidationError
+from starlette.requests import ClientDisconnect
 
 from tunix_rt_backend.contracts.parsing import ResponseParser
 from tunix_rt_backend.deps import SessionDep, SettingsDep
-from tunix_rt_backend.errors import Invalid, PayloadTooLarge, validation_details
+from tunix_rt_backend.errors import BadRequest, Invalid, PayloadTooLarge, validation_details
 from tunix_rt_backend.openapi import ERROR_RESPONSES
 from tunix_rt_backend.sources import jsonl
 from tunix_rt_backend.sources.importer import build_converter, import_stream, limited
@@ -95,9 +96,12 @@ async def import_traces(
             f"The upload is {int(declared)} bytes; the limit is {limit} bytes.",
             details={"limit_bytes": limit},
         )
-    return await import_stream(
-        session,
-        limited(request.stream(), limit),
-        options,
-        max_trace_bytes=settings.max_trace_bytes,
-    )
+    try:
+        return await import_stream(
+            session,
+            limited(request.stream(), limit),
+            options,
+            max_trace_bytes=settings.max_trace_bytes,
+        )
+    except ClientDisconnect:  # nobody is left to answer; say so in the log, not as a crash
+        raise BadRequest("The upload was interrupted; nothing was stored.") from None
