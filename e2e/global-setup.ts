@@ -1,7 +1,11 @@
-// Starts a real `tunix-rt serve` (from the repo's .venv) on a fresh SQLite database in a temporary
-// folder and a free port, seeds it through the REST API with GSM8K rows, and hands the address to
-// the specs in E2E_BASE_URL. The returned function stops the server and removes the folder.
-import { spawn, type ChildProcess } from "node:child_process";
+// Starts real `tunix-rt serve` processes (from the repo's .venv), each on a fresh database and a
+// free port, and seeds them through the REST API with GSM8K rows:
+//   sqlite   a new SQLite file in a temporary folder (every spec runs here);
+//   postgres a new database on the PostgreSQL at $TUNIX_RT_TEST_POSTGRES_DSN (the traces spec runs
+//            here too). Without PostgreSQL those tests are skipped, or fail under CI.
+// Each server's address and seed summary reach the specs as E2E_<PROJECT>_URL / E2E_<PROJECT>_SEED.
+// The returned function stops the servers and removes what they made.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,6 +15,8 @@ import { seed } from "./seed";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..");
+const python = process.env.TUNIX_RT_PYTHON ?? join(repo, ".venv", "bin", "python");
+const adminDsn = process.env.TUNIX_RT_TEST_POSTGRES_DSN ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -42,6 +48,63 @@ async function waitForHealth(base: string, server: ChildProcess, log: string): P
   throw new Error(`tunix-rt serve did not become healthy in 60 s:\n${readFileSync(log, "utf8").slice(-4000)}`);
 }
 
+/** Runs SQL on the PostgreSQL admin connection (through asyncpg in the backend's venv). */
+function postgresAdmin(sql: string): void {
+  const script =
+    "import asyncio, sys, asyncpg\n" +
+    "async def main():\n" +
+    "    conn = await asyncpg.connect(sys.argv[1], timeout=5)\n" +
+    "    try:\n" +
+    "        await conn.execute(sys.argv[2])\n" +
+    "    finally:\n" +
+    "        await conn.close()\n" +
+    "asyncio.run(main())\n";
+  execFileSync(python, ["-c", script, adminDsn, sql], { stdio: ["ignore", "ignore", "pipe"], timeout: 30_000 });
+}
+
+interface Server {
+  base: string;
+  stop: () => Promise<void>;
+}
+
+async function startServer(bin: string, work: string, name: string, databaseUrl: string): Promise<Server> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const log = join(work, `${name}-server.log`);
+  const out = openSync(log, "a");
+  const server = spawn(bin, ["serve", "--host", "127.0.0.1", "--port", String(port), "--log-level", "warning"], {
+    cwd: repo,
+    env: {
+      ...process.env,
+      TUNIX_RT_DATABASE_URL: databaseUrl,
+      TUNIX_RT_DATASETS_DIR: join(work, `${name}-datasets`),
+      TUNIX_RT_FRONTEND_DIST: join(repo, "frontend", "dist"),
+    },
+    stdio: ["ignore", out, out],
+  });
+  const stop = async () => {
+    if (server.exitCode !== null) return;
+    server.kill("SIGTERM");
+    await new Promise<void>((r) => {
+      const timer = setTimeout(() => {
+        server.kill("SIGKILL");
+        r();
+      }, 5_000);
+      server.once("exit", () => {
+        clearTimeout(timer);
+        r();
+      });
+    });
+  };
+  try {
+    await waitForHealth(base, server, log);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { base, stop };
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(join(repo, "frontend", "dist", "index.html"))) {
     throw new Error("frontend/dist is not built: run `make install` (or `npm run build` in frontend/).");
@@ -50,47 +113,39 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(bin)) throw new Error(`${bin} not found: run \`make install\` first.`);
 
   const work = mkdtempSync(join(tmpdir(), "tunix-rt-e2e-"));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const log = join(work, "server.log");
-  const out = openSync(log, "a");
-  const databaseUrl = process.env.E2E_DATABASE_URL ?? `sqlite+aiosqlite:///${join(work, "e2e.db")}`;
-  const server = spawn(bin, ["serve", "--host", "127.0.0.1", "--port", String(port), "--log-level", "warning"], {
-    cwd: repo,
-    env: {
-      ...process.env,
-      TUNIX_RT_DATABASE_URL: databaseUrl,
-      TUNIX_RT_DATASETS_DIR: join(work, "datasets"),
-      TUNIX_RT_FRONTEND_DIST: join(repo, "frontend", "dist"),
-    },
-    stdio: ["ignore", out, out],
-  });
-
-  const stop = async () => {
-    if (server.exitCode === null) {
-      server.kill("SIGTERM");
-      await new Promise<void>((r) => {
-        const timer = setTimeout(() => {
-          server.kill("SIGKILL");
-          r();
-        }, 5_000);
-        server.once("exit", () => {
-          clearTimeout(timer);
-          r();
-        });
-      });
-    }
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const teardown = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
     if (!process.env.E2E_KEEP) rmSync(work, { recursive: true, force: true });
   };
 
   try {
-    await waitForHealth(base, server, log);
-    const seeded = await seed(base);
-    process.env.E2E_BASE_URL = base;
-    process.env.E2E_SEED = JSON.stringify(seeded);
+    const sqlite = await startServer(bin, work, "sqlite", `sqlite+aiosqlite:///${join(work, "e2e.db")}`);
+    cleanups.push(sqlite.stop);
+    process.env.E2E_SQLITE_URL = sqlite.base;
+    process.env.E2E_SQLITE_SEED = JSON.stringify(await seed(sqlite.base));
+
+    const database = `tunix_rt_e2e_${process.pid}_${Date.now().toString(36)}`;
+    let created = false;
+    try {
+      postgresAdmin(`CREATE DATABASE "${database}"`);
+      created = true;
+    } catch (error) {
+      const reason = `PostgreSQL is not reachable at ${adminDsn}: ${(error as Error).message.split("\n").slice(-3).join(" ")}`;
+      if (process.env.CI) throw new Error(`${reason} (required under CI)`);
+      process.env.E2E_POSTGRES_SKIP = reason;
+    }
+    if (created) {
+      cleanups.push(() => postgresAdmin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
+      const url = `${adminDsn.replace(/^postgres(ql)?:\/\//, "postgresql+asyncpg://").replace(/\/[^/]*$/, "")}/${database}`;
+      const postgres = await startServer(bin, work, "postgres", url);
+      cleanups.push(postgres.stop);
+      process.env.E2E_POSTGRES_URL = postgres.base;
+      process.env.E2E_POSTGRES_SEED = JSON.stringify(await seed(postgres.base));
+    }
   } catch (error) {
-    await stop();
+    await teardown();
     throw error;
   }
-  return stop;
+  return teardown;
 }

@@ -6,7 +6,8 @@ const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig({
   testDir: "./specs",
-  // Starts `tunix-rt serve` on a fresh SQLite database and a free port, and seeds it (see file).
+  // Starts `tunix-rt serve` on fresh SQLite and PostgreSQL databases and free ports, and seeds
+  // them through the API (see the file).
   globalSetup: "./global-setup.ts",
   // One server, one browser: the suite is small, and CI has two cores.
   workers: 1,
@@ -17,6 +18,11 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
   outputDir: "test-results",
+  // The same app on both databases: every spec on SQLite, the traces loop on PostgreSQL too.
+  projects: [
+    { name: "sqlite" },
+    { name: "postgres", testMatch: /traces\.spec\.ts/ },
+  ],
   use: {
     browserName: "chromium",
     viewport: { width: 1440, height: 900 },

@@ -1,0 +1,37 @@
+import { fireEvent, render, screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { formatAxis, LineChart, niceTicks } from "./LineChart";
+
+describe("LineChart", () => {
+  it("picks round ticks that cover the data", () => {
+    expect(niceTicks(0, 200, 6)).toEqual([0, 50, 100, 150, 200]);
+    expect(niceTicks(0.31, 2.29, 4)).toEqual([0, 0.5, 1, 1.5, 2, 2.5]);
+    const flat = niceTicks(5, 5);
+    expect(flat[0]).toBeLessThan(5);
+    expect(flat[flat.length - 1]).toBeGreaterThan(5);
+  });
+
+  it("labels axes compactly at any magnitude", () => {
+    expect(formatAxis(0.0001)).toBe("1.0e-4");
+    expect(formatAxis(2340)).toBe("2.34k");
+    expect(formatAxis(0.5)).toBe("0.5");
+  });
+
+  it("summarises the curve for screen readers and shows the hovered point", () => {
+    const points = [
+      { step: 10, value: 1.5 },
+      { step: 0, value: 2.5 },
+      { step: 20, value: 0.5 },
+    ];
+    render(<LineChart label="loss" points={points} />);
+    const chart = screen.getByRole("img", { name: "loss: 3 points, from 2.5 at step 0 to 0.5 at step 20." });
+    expect(screen.getByText("latest 0.5")).toBeInTheDocument();
+    fireEvent.mouseMove(chart, { clientX: 0, clientY: 10 });
+    expect(screen.getByText("step 0: 2.5")).toBeInTheDocument();
+  });
+
+  it("says when there is nothing to draw", () => {
+    render(<LineChart label="loss" points={[]} />);
+    expect(screen.getByText("No points yet.")).toBeInTheDocument();
+  });
+});
