@@ -149,6 +149,7 @@ class _Import:
         self.converter = converter
         self.skip_invalid = skip_invalid
         self.max_trace_bytes = max_trace_bytes
+        self.max_line_bytes = max_trace_bytes * LINE_BYTES_PER_TRACE_BYTE
         self.read = self.created = self.existing = self.invalid_count = 0
         self.invalid: list[InvalidLine] = []
         self.batch: list[TraceCreate] = []
@@ -169,10 +170,10 @@ class _Import:
             self.batch_lines.clear()
             self.batch_bytes = 0
 
-    async def add(self, line: int, raw: bytes | None, max_line_bytes: int) -> None:
+    async def add(self, line: int, raw: bytes | None) -> None:
         if raw is None:
             self.read += 1
-            self.reject(line, f"the line is longer than {max_line_bytes} bytes")
+            self.reject(line, f"the line is longer than {self.max_line_bytes} bytes")
             return
         if line == 1 and raw.startswith(_BOM):
             raw = raw[len(_BOM) :]
@@ -256,18 +257,19 @@ async def import_stream(
     ``options.skip_invalid`` is not set; then nothing is stored. ``ValueError`` when the
     options do not fit together.
     """
-    converter = build_converter(options)
-    max_line_bytes = max_trace_bytes * LINE_BYTES_PER_TRACE_BYTE
     state = _Import(
-        session, converter, skip_invalid=options.skip_invalid, max_trace_bytes=max_trace_bytes
+        session,
+        build_converter(options),
+        skip_invalid=options.skip_invalid,
+        max_trace_bytes=max_trace_bytes,
     )
-    splitter = LineSplitter(max_line_bytes)
+    splitter = LineSplitter(state.max_line_bytes)
     try:
         async for chunk in chunks:
             for line, raw in splitter.feed(chunk):
-                await state.add(line, raw, max_line_bytes)
+                await state.add(line, raw)
         for line, raw in splitter.finish():
-            await state.add(line, raw, max_line_bytes)
+            await state.add(line, raw)
         await state.flush()
         result = state.result()
         if not state.storing:
