@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tunix_rt_backend import __version__
+from tunix_rt_backend.auth import ApiKeyMiddleware
 from tunix_rt_backend.datasets.router import router as datasets_router
 from tunix_rt_backend.db import create_engine, create_sessionmaker
 from tunix_rt_backend.errors import install_error_handlers
@@ -55,6 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
+    keys = settings.all_api_keys()
+    if keys:
+        app.add_middleware(ApiKeyMiddleware, keys=keys)
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(system_router)

@@ -32,6 +32,14 @@ def _serve(args: argparse.Namespace) -> int:
     from tunix_rt_backend.settings import get_settings
 
     settings = get_settings()
+    if not _is_loopback(args.host) and not settings.all_api_keys() and not args.insecure:
+        print(
+            f"tunix-rt: refusing to serve on {args.host} without API keys: anyone who can reach "
+            "this machine could read and change your data. Set TUNIX_RT_API_KEYS (comma-"
+            "separated) or TUNIX_RT_API_KEYS_FILE, or pass --insecure if the network is trusted.",
+            file=sys.stderr,
+        )
+        return 2
 
     async def migrate() -> None:
         engine = create_engine(settings)
@@ -105,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="apply migrations, then serve the API and dashboard")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow a non-loopback --host without API keys (only on a trusted network)",
+    )
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.set_defaults(handler=_serve)
 

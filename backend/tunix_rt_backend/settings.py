@@ -15,7 +15,10 @@ REPO_DIR = BACKEND_DIR.parent
 class Settings(BaseSettings):
     """Everything the service needs to start. Built once by ``get_settings`` and passed in."""
 
-    model_config = SettingsConfigDict(env_prefix="TUNIX_RT_", extra="ignore")
+    # Lists (CORS origins, API keys) are plain comma-separated strings in the environment.
+    model_config = SettingsConfigDict(
+        env_prefix="TUNIX_RT_", extra="ignore", env_parse_none_str="", enable_decoding=False
+    )
 
     database_url: str = "sqlite+aiosqlite:///./tunix_rt.db"
     datasets_dir: Path = BACKEND_DIR / "datasets"
@@ -31,13 +34,25 @@ class Settings(BaseSettings):
     db_echo: bool = False
 
     cors_origins: list[str] = Field(default_factory=list)
+    api_keys: list[str] = Field(default_factory=list, repr=False)
+    api_keys_file: Path | None = None
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "api_keys", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    def all_api_keys(self) -> list[str]:
+        """Keys from TUNIX_RT_API_KEYS and TUNIX_RT_API_KEYS_FILE (one per line, # comments)."""
+        keys = list(self.api_keys)
+        if self.api_keys_file is not None:
+            for line in self.api_keys_file.read_text(encoding="utf-8").splitlines():
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    keys.append(line)
+        return keys
 
     @property
     def dialect(self) -> str:
