@@ -15,7 +15,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     TUNIX_RT_DATASETS_DIR=/data/datasets
 WORKDIR /app
 COPY backend/ /app/backend/
-COPY README.md /app/README.md
 RUN pip install --no-cache-dir /app/backend \
     && useradd --create-home --uid 10001 tunix \
     && mkdir -p /data/datasets && chown -R tunix /data
