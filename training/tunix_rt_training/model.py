@@ -29,6 +29,7 @@ from tunix_rt_training.config import Config, LoraConfig, MeshConfig
 log = logging.getLogger(__name__)
 
 Family = Literal["gemma3", "gemma2"]
+EMBED_MULTIPLE = 128
 
 
 class ModelError(ValueError):
@@ -84,7 +85,8 @@ def model_spec(config: Config, vocab_size: int) -> ModelSpec:
             tiny = config.model.tiny
             base = gemma3.ModelConfig(
                 num_layers=tiny.num_layers,
-                num_embed=vocab_size,
+                # Rounded up so the embedding splits evenly over any mesh axis.
+                num_embed=-(-vocab_size // EMBED_MULTIPLE) * EMBED_MULTIPLE,
                 embed_dim=tiny.embed_dim,
                 hidden_dim=tiny.hidden_dim,
                 num_heads=tiny.num_heads,
@@ -244,11 +246,18 @@ def model_inputs(batch: Mapping[str, jax.Array]) -> dict[str, jax.Array]:
     }
 
 
+@nnx.jit
+def _forward(
+    model: nnx.Module, tokens: jax.Array, positions: jax.Array, attention_mask: jax.Array
+) -> jax.Array:
+    logits, _ = model(tokens, positions, None, attention_mask)
+    return logits  # type: ignore[no-any-return]
+
+
 def forward_logits(model: nnx.Module, batch: Mapping[str, Any]) -> jax.Array:
     """Logits [B, L, V] of ``model`` on a batch of rows (tests and diagnostics)."""
     inputs = model_inputs({key: jnp.asarray(value) for key, value in batch.items()})
-    logits, _ = model(inputs["input_tokens"], inputs["positions"], None, inputs["attention_mask"])
-    return logits  # type: ignore[no-any-return]
+    return _forward(model, inputs["input_tokens"], inputs["positions"], inputs["attention_mask"])
 
 
 # --------------------------------------------------------------------------- export

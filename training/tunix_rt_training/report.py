@@ -139,6 +139,11 @@ def _fmt(value: float) -> str:
     return f"{value:+.3f}" if value else "0.000"
 
 
+def _short(text: str | None, limit: int = 60) -> str:
+    body = "" if text is None else " ".join(text.split()).replace("`", "'")
+    return body if len(body) <= limit else body[:limit] + " …"
+
+
 def _block(text: str | None, limit: int = 600) -> str:
     body = "" if text is None else (text if len(text) <= limit else text[:limit] + " …")
     return "```text\n" + body.replace("```", "'''") + "\n```"
@@ -201,8 +206,9 @@ def render(delta: Delta, examples: int = 3, resamples: int = DEFAULT_RESAMPLES) 
             "",
             _block(user_content(before["prompt"]), 400),
             "",
-            f"Reference answer: `{before.get('reference_answer')}`; final answer before: "
-            f"`{before.get('final_answer')}`, after: `{after.get('final_answer')}`",
+            f"Reference answer: `{_short(before.get('reference_answer'))}`; final answer "
+            f"before: `{_short(before.get('final_answer'))}`, after: "
+            f"`{_short(after.get('final_answer'))}`",
             "",
             "Before:",
             "",

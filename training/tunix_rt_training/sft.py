@@ -166,6 +166,7 @@ class RunHooks(tunix_hooks.TrainingHooks):  # type: ignore[misc]
         self.api_run_id = api_run_id
         self.callback = callback
         self.stop_requested = False
+        self.deferred_error: Exception | None = None
         self.rows: list[dict[str, Any]] = []
         self._start = time.perf_counter()
         self._last = self._start
@@ -188,7 +189,15 @@ class RunHooks(tunix_hooks.TrainingHooks):  # type: ignore[misc]
         pass
 
     def on_train_step_end(self, train_ctx: Any, train_step: int, train_loss: float) -> None:
-        step = int(train_step)
+        # Tunix calls this in the middle of its own bookkeeping: an exception here would leave
+        # the trainer's metric buffers half-updated. Defer it to the next stop point instead.
+        try:
+            self._record(int(train_step), train_loss)
+        except Exception as exc:
+            self.deferred_error = exc
+            self.stop_requested = True
+
+    def _record(self, step: int, train_loss: float) -> None:
         if step in self.seen:
             return
         self.seen.add(step)
@@ -419,7 +428,7 @@ def _run(
         pbar_description=f"sft {run_id}",
     )
 
-    status, error = "failed", None
+    error: str | None = None
     with metrics_path.open("a", encoding="utf-8") as metrics_file:
         hooks = RunHooks(
             config=config,
@@ -444,16 +453,8 @@ def _run(
             try:
                 with _SigintGuard(hooks):
                     trainer.train(counter)
-                status = "succeeded"
             except _StopRequested:
                 trainer.close()
-                status, error = (
-                    "cancelled",
-                    (
-                        f"interrupted after step {trainer.train_steps}; run the same command "
-                        "again to resume"
-                    ),
-                )
             except BaseException as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 try:
@@ -462,6 +463,19 @@ def _run(
                     log.warning("could not save a checkpoint after the crash: %s", close_exc)
                 _finish(manifest, run_dir, reporter, api_run_id, "failed", error, trainer)
                 raise
+            deferred = hooks.deferred_error
+            if deferred is not None:
+                error = f"{type(deferred).__name__}: {deferred}"
+                _finish(manifest, run_dir, reporter, api_run_id, "failed", error, trainer)
+                raise deferred
+            if hooks.stop_requested and trainer.train_steps < training.max_steps:
+                status = "cancelled"
+                error = (
+                    f"interrupted after step {trainer.train_steps}; run the same command "
+                    "again to resume"
+                )
+            else:
+                status = "succeeded"
             final_step = int(trainer.train_steps)
 
     _finish(manifest, run_dir, reporter, api_run_id, status, error, trainer)

@@ -1,0 +1,66 @@
+"""Sharding: a simulated 4-device CPU mesh, (4,1) and (2,2), trains with the losses of one
+device. Runs in a subprocess because XLA reads the device count once per process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from .conftest import SAMPLE_DATA, TINY_CONFIG
+
+SCRIPT = """
+import json, sys
+from pathlib import Path
+import jax
+from tunix_rt_training.config import load_config
+from tunix_rt_training.sft import run_sft
+
+out = {"devices": jax.device_count()}
+for shape in ("[1,1]", "[4,1]", "[2,2]"):
+    config = load_config(Path(sys.argv[1]), [
+        f"data.path={sys.argv[2]}", "data.limit=8", "training.max_steps=4",
+        "training.batch_size=4", "training.log_every=100", f"mesh.shape={shape}",
+        f"output.dir={sys.argv[3]}/{shape}",
+    ])
+    result = run_sft(config)
+    embedding = result.model.embedder.input_embedding.value
+    out[shape] = {
+        "losses": [row["loss"] for row in result.metrics],
+        "embedding_devices": len(embedding.sharding.device_set),
+        "embedding_spec": str(embedding.sharding.spec),
+    }
+print("RESULT" + json.dumps(out))
+"""
+
+
+@pytest.mark.slow
+def test_simulated_four_device_meshes_match_one_device(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "XLA_FLAGS": "--xla_force_host_platform_device_count=4",
+        "JAX_PLATFORMS": "cpu",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(TINY_CONFIG), str(SAMPLE_DATA), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT"))
+    result = json.loads(line.removeprefix("RESULT"))
+    assert result["devices"] == 4
+    single = result["[1,1]"]
+    assert single["embedding_devices"] == 1
+    for shape in ("[4,1]", "[2,2]"):
+        assert result[shape]["embedding_devices"] == 4, shape
+        np.testing.assert_allclose(result[shape]["losses"], single["losses"], rtol=2e-5)
+    assert len(single["losses"]) == 4
