@@ -19,6 +19,7 @@ class Call:
     path: str
     query: dict[str, list[str]]
     body: Any
+    authorization: str | None = None
 
 
 @dataclass
@@ -32,9 +33,14 @@ class FakeApi:
         return [c for c in self.calls if c.method == method and c.path.startswith(prefix)]
 
     def handle(
-        self, method: str, path: str, query: dict[str, list[str]], body: Any
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: Any,
+        authorization: str | None = None,
     ) -> tuple[int, Any, dict[str, str]]:
-        self.calls.append(Call(method, path, query, body))
+        self.calls.append(Call(method, path, query, body, authorization))
         parts = path.strip("/").split("/")
         if method == "GET" and parts[:2] == ["api", "datasets"] and parts[-1] == "export.jsonl":
             data = self.datasets.get(parts[2])
@@ -68,7 +74,11 @@ def serve(api: FakeApi) -> ThreadingHTTPServer:
             raw = self.rfile.read(length) if length else b""
             body = json.loads(raw) if raw else None
             status, answer, headers = api.handle(
-                self.command, parts.path, parse_qs(parts.query), body
+                self.command,
+                parts.path,
+                parse_qs(parts.query),
+                body,
+                self.headers.get("Authorization"),
             )
             payload = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
             self.send_response(status)

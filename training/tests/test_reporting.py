@@ -48,7 +48,9 @@ def _args(api: FakeApi, *extra: str) -> list[str]:
 def test_run_and_evaluation_are_reported(api: FakeApi, tmp_path: Path) -> None:
     run_dir, eval_dir = tmp_path / "run", tmp_path / "eval"
     api.fail_metrics = 1  # the first metrics post fails; its rows go with the next one
-    assert main(["sft", str(TINY_CONFIG), *_args(api, f"output.dir={run_dir}")]) == 0
+    secret = "api.token=key-123"
+    assert main(["sft", str(TINY_CONFIG), *_args(api, f"output.dir={run_dir}", secret)]) == 0
+    assert {c.authorization for c in api.calls} == {"Bearer key-123"}
 
     fetch = api.find("GET", f"/api/datasets/{DATASET}/export.jsonl")[0]
     assert fetch.query == {"format": ["tunix_sft"], "split": ["train"]}
@@ -63,8 +65,10 @@ def test_run_and_evaluation_are_reported(api: FakeApi, tmp_path: Path) -> None:
     assert body["seed"] == 0
     assert body["config"]["training"]["max_steps"] == 6
     assert body["artifacts"]["output_dir"] == str(run_dir.resolve())
+    assert body["config"]["api"]["token"] == "<redacted>"
 
     manifest = json.loads((run_dir / "run_manifest.json").read_text())
+    assert "key-123" not in (run_dir / "run_manifest.json").read_text()
     run_id = manifest["api_run_id"]
     rows = [
         row for c in api.find("POST", f"/api/runs/{run_id}/metrics") for row in c.body["metrics"]

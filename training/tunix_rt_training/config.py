@@ -26,6 +26,9 @@ DEFAULT_LORA_MODULES = (
 )
 
 
+REDACTED = "<redacted>"
+
+
 class ConfigError(ValueError):
     """A configuration a run cannot start with; the message says which key and why."""
 
@@ -61,7 +64,10 @@ class ApiConfig(_Section):
     url: str | None = Field(
         default=None, description="tunix-rt server to report to, e.g. http://127.0.0.1:8000."
     )
-    token: str | None = Field(default=None, description="Sent as `Authorization: Bearer …`.")
+    token: str | None = Field(
+        default=None,
+        description="API key, sent as `Authorization: Bearer …`; default $TUNIX_RT_API_KEY.",
+    )
     timeout_s: float = Field(default=30.0, gt=0)
     metrics_batch_steps: int = Field(
         default=20, ge=1, description="Post metrics every N steps (and at the end)."
@@ -234,8 +240,12 @@ class Config(_Section):
         return self
 
     def resolved(self) -> dict[str, Any]:
-        """The config as JSON-ready data (what run_manifest.json and the API get)."""
-        return self.model_dump(mode="json")
+        """The config as JSON-ready data (what run_manifest.json and the API get), with
+        ``api.token`` redacted."""
+        data = self.model_dump(mode="json")
+        if data["api"]["token"] is not None:
+            data["api"]["token"] = REDACTED
+        return data
 
 
 # --------------------------------------------------------------------------- loading

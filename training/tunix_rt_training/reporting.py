@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ from tunix_rt_training.config import ApiConfig
 log = logging.getLogger(__name__)
 
 TRACE_BATCH_SIZE = 500
+API_KEY_ENV = "TUNIX_RT_API_KEY"  # the same variable the tunix-rt CLI and client read
 EXPORT_FORMAT = "tunix_sft"
 
 
@@ -55,8 +57,9 @@ class Reporter:
         if api.url is None:
             raise ValueError("Reporter needs api.url")
         headers = {"Accept": "application/json"}
-        if api.token:
-            headers["Authorization"] = f"Bearer {api.token}"
+        token = api.token or os.environ.get(API_KEY_ENV)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         self.base_url = api.url
         self._client = httpx.Client(
             base_url=api.url, headers=headers, timeout=api.timeout_s, transport=transport
