@@ -59,7 +59,8 @@ def test_build_list_export(database: Path, capsys: pytest.CaptureFixture[str]) -
     assert again.read_bytes() == target.read_bytes()
 
     traces = database / "out" / "traces.jsonl"
-    assert main(["export", "traces", "--format", "trace", "--limit", "5", "--out", str(traces)]) == 0
+    command = ["export", "traces", "--format", "trace", "--limit", "5", "--out", str(traces)]
+    assert main(command) == 0
     lines = traces.read_text().splitlines()
     assert len(lines) == 5
     assert json.loads(lines[0])["metadata"]["index"] == 0
