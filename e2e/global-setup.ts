@@ -1,8 +1,9 @@
 // Starts real `tunix-rt serve` processes (from the repo's .venv), each on a fresh database and a
 // free port, and seeds them through the REST API with GSM8K rows:
 //   sqlite   a new SQLite file in a temporary folder (every spec runs here);
-//   postgres a new database on the PostgreSQL at $TUNIX_RT_TEST_POSTGRES_DSN (the traces spec runs
-//            here too). Without PostgreSQL those tests are skipped, or fail under CI.
+//   postgres a new database on the PostgreSQL at $TUNIX_RT_TEST_POSTGRES_DSN, with an API key
+//            required (the traces spec runs here too). Without PostgreSQL those tests are skipped,
+//            or fail under CI.
 // Each server's address and seed summary reach the specs as E2E_<PROJECT>_URL / E2E_<PROJECT>_SEED.
 // The returned function stops the servers and removes what they made.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -67,19 +68,30 @@ interface Server {
   stop: () => Promise<void>;
 }
 
-async function startServer(bin: string, work: string, name: string, databaseUrl: string): Promise<Server> {
+async function startServer(
+  bin: string,
+  work: string,
+  name: string,
+  databaseUrl: string,
+  apiKey: string | null = null,
+): Promise<Server> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const log = join(work, `${name}-server.log`);
   const out = openSync(log, "a");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TUNIX_RT_DATABASE_URL: databaseUrl,
+    TUNIX_RT_DATASETS_DIR: join(work, `${name}-datasets`),
+    TUNIX_RT_FRONTEND_DIST: join(repo, "frontend", "dist"),
+  };
+  // Keys from the caller's environment must not leak in; an empty value is not "no keys".
+  delete env.TUNIX_RT_API_KEYS;
+  delete env.TUNIX_RT_API_KEYS_FILE;
+  if (apiKey) env.TUNIX_RT_API_KEYS = apiKey;
   const server = spawn(bin, ["serve", "--host", "127.0.0.1", "--port", String(port), "--log-level", "warning"], {
     cwd: repo,
-    env: {
-      ...process.env,
-      TUNIX_RT_DATABASE_URL: databaseUrl,
-      TUNIX_RT_DATASETS_DIR: join(work, `${name}-datasets`),
-      TUNIX_RT_FRONTEND_DIST: join(repo, "frontend", "dist"),
-    },
+    env,
     stdio: ["ignore", out, out],
   });
   const stop = async () => {
@@ -138,10 +150,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     if (created) {
       cleanups.push(() => postgresAdmin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
       const url = `${adminDsn.replace(/^postgres(ql)?:\/\//, "postgresql+asyncpg://").replace(/\/[^/]*$/, "")}/${database}`;
-      const postgres = await startServer(bin, work, "postgres", url);
+      // This server also requires an API key, so the dashboard's key handling is driven too.
+      const apiKey = `e2e-${Math.random().toString(36).slice(2)}`;
+      const postgres = await startServer(bin, work, "postgres", url, apiKey);
       cleanups.push(postgres.stop);
       process.env.E2E_POSTGRES_URL = postgres.base;
-      process.env.E2E_POSTGRES_SEED = JSON.stringify(await seed(postgres.base));
+      process.env.E2E_POSTGRES_API_KEY = apiKey;
+      process.env.E2E_POSTGRES_SEED = JSON.stringify(await seed(postgres.base, apiKey));
     }
   } catch (error) {
     await teardown();

@@ -68,17 +68,24 @@ export function toTrace(row: Row, index: number, split: string): TraceIn {
   };
 }
 
+let authorization: Record<string, string> = {};
+
 async function post<T>(base: string, path: string, body: unknown, method = "POST"): Promise<T> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...authorization },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
-export async function seed(base: string, limit = Number(process.env.E2E_SEED_ROWS ?? 300)): Promise<Seeded> {
+export async function seed(
+  base: string,
+  apiKey: string | null = null,
+  limit = Number(process.env.E2E_SEED_ROWS ?? 300),
+): Promise<Seeded> {
+  authorization = apiKey ? { Authorization: `Bearer ${apiKey}` } : {};
   const rows = readFileSync(join(gsm8kDir(), "test.jsonl"), "utf8")
     .split("\n")
     .filter((line) => line.trim())
@@ -106,7 +113,7 @@ export async function seed(base: string, limit = Number(process.env.E2E_SEED_ROW
   const evalResult = await post<{ ids: string[] }>(base, "/api/traces/batch", { traces: evals });
   const runs = await seedRuns(base);
   const evaluations = await seedEvaluations(base, traces.slice(10, 18), runs.runId);
-  const count = await fetch(`${base}/api/traces/count`).then((r) => r.json() as Promise<{ count: number }>);
+  const count = await fetch(`${base}/api/traces/count`, { headers: authorization }).then((r) => r.json() as Promise<{ count: number }>);
   return {
     total: count.count,
     ...runs,

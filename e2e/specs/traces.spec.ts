@@ -3,6 +3,7 @@ import { expect, test } from "../fixtures";
 test.describe("traces loop", () => {
   test("browse, filter, open a trace, run a scorer, compare two", async ({
     page,
+    apiHeaders,
     seeded,
     tracesPage,
     tracePage,
@@ -10,7 +11,7 @@ test.describe("traces loop", () => {
   }) => {
     // Browse: the newest traces first, with a count of everything stored.
     // Other specs may have imported traces already: the count is whatever the server holds now.
-    const { count: total } = (await (await page.request.get("/api/traces/count")).json()) as { count: number };
+    const { count: total } = (await (await page.request.get("/api/traces/count", { headers: apiHeaders })).json()) as { count: number };
     await tracesPage.goto();
     await expect(tracesPage.subtitle()).toHaveText(`${total.toLocaleString("en-US")} traces`);
     await expect(tracesPage.rows).toHaveCount(50);
@@ -90,5 +91,21 @@ test.describe("traces loop", () => {
     await expect(page.getByText("Trace not found")).toBeVisible();
     await page.goto("/no/such/page");
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  });
+
+  test("asks for the API key when the server requires one", async ({ page }, testInfo) => {
+    const key = process.env[`E2E_${testInfo.project.name.toUpperCase()}_API_KEY`];
+    test.skip(!key, "this project's server requires no API key");
+    await page.goto("/traces");
+    const dialog = page.getByRole("dialog", { name: "This server requires an API key" });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole("textbox", { name: "API key" }).fill("wrong");
+    await dialog.getByRole("button", { name: "Use this key" }).click();
+    await expect(page.getByRole("dialog", { name: "The API key was not accepted" })).toBeVisible();
+    await page.getByRole("textbox", { name: "API key" }).fill(key!);
+    await page.getByRole("button", { name: "Use this key" }).click();
+    await expect(page.getByRole("dialog")).toBeHidden();
+    await expect(page.locator("tbody tr").first()).toBeVisible();
+    await expect(page.getByText("API key set")).toBeVisible();
   });
 });

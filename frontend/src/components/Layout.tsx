@@ -3,6 +3,7 @@ import { useEffect, useRef } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
 import { api, unwrap } from "../lib/api";
 import { NAV_SECTIONS } from "../nav";
+import { ApiKeyGate, ApiKeyStatus } from "./ApiKeyGate";
 import { Icon } from "./Icon";
 import { ToastProvider } from "./Toasts";
 
@@ -76,6 +77,7 @@ export function Layout() {
           </nav>
           <div className="sidebar-footer">
             <HealthIndicator />
+            <ApiKeyStatus />
             <a className="sidebar-docs" href="/docs" target="_blank" rel="noreferrer">
               API docs <Icon name="external" size={12} />
             </a>
@@ -85,6 +87,7 @@ export function Layout() {
           <Outlet />
         </main>
       </div>
+      <ApiKeyGate />
     </ToastProvider>
   );
 }

@@ -1,6 +1,7 @@
 // The typed API client. Paths and shapes come from src/api/schema.d.ts (generated; never edited).
 import createClient from "openapi-fetch";
 import type { components, paths } from "../api/schema";
+import { getApiKey } from "./auth";
 
 export type Schemas = components["schemas"];
 
@@ -10,6 +11,14 @@ export const api = createClient<paths>({
   baseUrl: typeof window === "undefined" ? "" : window.location.origin,
   // Looked up per call so tests (and wrappers) can replace fetch after the client exists.
   fetch: (request: Request) => globalThis.fetch(request),
+});
+
+api.use({
+  onRequest({ request }) {
+    const key = getApiKey();
+    if (key) request.headers.set("Authorization", `Bearer ${key}`);
+    return request;
+  },
 });
 
 /** An error the API returned (`{"error": {code, message, details}}`) or a failed connection. */

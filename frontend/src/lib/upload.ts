@@ -1,4 +1,5 @@
 import { toApiError, ApiError } from "./api";
+import { authHeaders } from "./auth";
 
 /**
  * POSTs a file as the raw request body, reporting upload progress (fetch cannot), and resolves
@@ -17,6 +18,7 @@ export function uploadFile<T>(
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url);
     xhr.setRequestHeader("Content-Type", contentType);
+    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
     xhr.responseType = "text";
     xhr.upload.onprogress = (event) => onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size);
     xhr.onload = () => {

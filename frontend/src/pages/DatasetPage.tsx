@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import { Link, useParams } from "react-router";
 import { Badge, Card, CopyButton, Time } from "../components/bits";
+import { DownloadLink } from "../components/DownloadLink";
 import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/PageHeader";
 import { EmptyState, ErrorState, InlineError, LoadingState } from "../components/states";
@@ -91,18 +92,18 @@ function ExportPanel({ dataset }: { dataset: Schemas["DatasetRead"] }) {
             <option value="numbered">numbered: 1. … Answer:</option>
           </select>
         </div>
-        <a className="btn btn-primary" href={exportUrl(dataset.dataset_key, format, split, style)} download>
+        <DownloadLink className="btn btn-primary" href={exportUrl(dataset.dataset_key, format, split, style)}>
           Download JSONL
-        </a>
+        </DownloadLink>
       </div>
       {hint ? <p className="field-hint export-hint">{hint}</p> : null}
       <div className="export-links" aria-label="Every export">
         {EXPORT_FORMATS.map((f) => (
           <span key={f.value} className="export-link-group">
             <span className="mono strong">{f.label}</span>
-            <a href={exportUrl(dataset.dataset_key, f.value, "", "tags")}>all</a>
-            {splits.includes("train") ? <a href={exportUrl(dataset.dataset_key, f.value, "train", "tags")}>train</a> : null}
-            {splits.includes("eval") ? <a href={exportUrl(dataset.dataset_key, f.value, "eval", "tags")}>eval</a> : null}
+            <DownloadLink href={exportUrl(dataset.dataset_key, f.value, "", "tags")}>all</DownloadLink>
+            {splits.includes("train") ? <DownloadLink href={exportUrl(dataset.dataset_key, f.value, "train", "tags")}>train</DownloadLink> : null}
+            {splits.includes("eval") ? <DownloadLink href={exportUrl(dataset.dataset_key, f.value, "eval", "tags")}>eval</DownloadLink> : null}
           </span>
         ))}
       </div>
@@ -183,9 +184,9 @@ export function DatasetPage() {
           </span>
         }
         actions={
-          <a className="btn" href={`/api/datasets/${encodeURIComponent(d.dataset_key)}/manifest.json`} target="_blank" rel="noreferrer">
+          <DownloadLink className="btn" href={`/api/datasets/${encodeURIComponent(d.dataset_key)}/manifest.json`} filename={`${d.dataset_key}.manifest.json`} newTab>
             Manifest <Icon name="external" size={12} />
-          </a>
+          </DownloadLink>
         }
       />
       <div className="stats-row">

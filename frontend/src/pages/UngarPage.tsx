@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { Badge, Card } from "../components/bits";
+import { DownloadLink } from "../components/DownloadLink";
 import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/PageHeader";
 import { ErrorState, InlineError, LoadingState } from "../components/states";
@@ -88,7 +89,7 @@ export function UngarPage() {
                   Stored <strong>{formatCount(generate.data.created)}</strong> new traces
                   {generate.data.existing ? ` (${formatCount(generate.data.existing)} already stored)` : ""}.{" "}
                   <Link to="/traces?source=ungar">See them in traces</Link> ·{" "}
-                  <a href="/api/ungar/high-card-duel/export.jsonl">Export JSONL</a>
+                  <DownloadLink href="/api/ungar/high-card-duel/export.jsonl">Export JSONL</DownloadLink>
                 </>
               ) : (
                 "Preview only: nothing was stored."

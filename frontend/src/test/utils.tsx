@@ -11,6 +11,7 @@ export interface Recorded {
   method: string;
   path: string;
   query: URLSearchParams;
+  headers: Headers;
   body: unknown;
 }
 
@@ -26,6 +27,7 @@ export function mockApi(handlers: Record<string, Handler>) {
       method: input.method,
       path: url.pathname,
       query: url.searchParams,
+      headers: input.headers,
       body: text ? JSON.parse(text) : undefined,
     };
     calls.push(recorded);

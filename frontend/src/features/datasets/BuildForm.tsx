@@ -45,6 +45,10 @@ interface Draft {
   evalFraction: string;
   stratifyBy: string;
   scoreName: string;
+  /** Carried over from the traces page; shown, not edited here. */
+  createdAfter: string;
+  createdBefore: string;
+  runId: string;
 }
 
 /** The request the form describes, or the first problem that stops it being sent. */
@@ -72,9 +76,9 @@ export function toRequest(draft: Draft): { request: BuildRequest | null; problem
     metadata: metadata.pairs,
     scores: scores.bounds,
     q: draft.q.trim(),
-    createdAfter: "",
-    createdBefore: "",
-    runId: "",
+    createdAfter: draft.createdAfter,
+    createdBefore: draft.createdBefore,
+    runId: draft.runId,
   };
   return {
     problem: null,
@@ -120,6 +124,9 @@ export function BuildForm({ initial, onCancel }: { initial: TraceFilters; onCanc
     evalFraction: "0.1",
     stratifyBy: "",
     scoreName: "",
+    createdAfter: initial.createdAfter,
+    createdBefore: initial.createdBefore,
+    runId: initial.runId,
   });
   const [nameError, setNameError] = useState<string | null>(null);
   const set =
@@ -204,6 +211,21 @@ export function BuildForm({ initial, onCancel }: { initial: TraceFilters; onCanc
               <label htmlFor={`${id}-q`}>Prompt contains</label>
               <input id={`${id}-q`} value={draft.q} onChange={set("q")} />
             </div>
+            {draft.createdAfter || draft.createdBefore || draft.runId ? (
+              <p className="field-hint span-2">
+                Also, from the traces page:
+                {draft.createdAfter ? ` created after ${draft.createdAfter.replace("T", " ")}` : ""}
+                {draft.createdBefore ? ` created before ${draft.createdBefore.replace("T", " ")}` : ""}
+                {draft.runId ? ` run ${draft.runId}` : ""}{" "}
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-sm"
+                  onClick={() => setDraft((d) => ({ ...d, createdAfter: "", createdBefore: "", runId: "" }))}
+                >
+                  Drop these
+                </button>
+              </p>
+            ) : null}
           </div>
         </fieldset>
         <fieldset>
