@@ -182,7 +182,7 @@ export function HumanScoreForm({ traceId }: { traceId: string }) {
           inputMode="decimal"
           value={value}
           onChange={(e) => setValue(e.target.value)}
-          placeholder="0–1"
+          placeholder="e.g. 1"
           required
           aria-invalid={invalid || undefined}
         />
