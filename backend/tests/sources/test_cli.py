@@ -106,6 +106,17 @@ async def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "is not a file" in capsys.readouterr().err
 
 
+async def test_an_unreachable_database_is_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(jsonl_bytes([JANET]))
+    # Port 9 (discard) has no PostgreSQL listening: the connection is refused at once.
+    monkeypatch.setenv("TUNIX_RT_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:9/x")
+    assert await tunix_rt("import", "gsm8k", str(path)) == 1
+    assert "the configured database cannot be reached" in capsys.readouterr().err
+
+
 @pytest.fixture
 def live_server(settings: Settings, client: AsyncClient) -> Iterator[str]:
     """The app served by uvicorn on a free port, in a thread (the `client` empties the tables)."""

@@ -19,7 +19,7 @@ import httpx
 from tqdm import tqdm
 
 from tunix_rt_backend.client import ApiError
-from tunix_rt_backend.errors import AppError
+from tunix_rt_backend.errors import AppError, is_database_unavailable
 from tunix_rt_backend.sources.importer import ImportRefused, build_converter, import_stream
 from tunix_rt_backend.sources.schemas import ImportOptions, ImportResult, InvalidLine
 
@@ -186,6 +186,16 @@ def run_import(
         return 1
     except (ApiError, httpx.HTTPError) as exc:
         print(f"tunix-rt import: {where}: {exc}", file=err)
+        return 1
+    except Exception as exc:
+        if api or not is_database_unavailable(exc):
+            raise
+        reason = getattr(exc, "orig", None) or exc
+        print(
+            f"tunix-rt import: the configured database cannot be reached ({reason}); check "
+            "TUNIX_RT_DATABASE_URL (and that the database server is running).",
+            file=err,
+        )
         return 1
     print(summary(path, result, seconds), file=out)
     if result.invalid_count:
