@@ -176,8 +176,15 @@ export function RunPage() {
           <Card title="Artifacts" id="artifacts">
             <KeyValues values={r.artifacts} />
           </Card>
-          <Card title="Evaluations" id="evaluations">
-            <Link to={`/evaluations?run=${r.id}`}>Evaluations of this run’s checkpoints</Link>
+          <Card title="Outputs" id="evaluations">
+            <ul className="link-list">
+              <li>
+                <Link to={`/evaluations?run=${r.id}`}>Evaluations of this run’s checkpoints</Link>
+              </li>
+              <li>
+                <Link to={`/traces?run=${r.id}`}>Traces this run produced</Link>
+              </li>
+            </ul>
           </Card>
         </div>
       </div>

@@ -134,7 +134,11 @@ export function TracePage() {
               {data.run_id ? (
                 <div className="kv-row">
                   <dt>Run</dt>
-                  <dd className="mono">{data.run_id}</dd>
+                  <dd>
+                    <Link className="mono" to={`/runs/${data.run_id}`}>
+                      {data.run_id}
+                    </Link>
+                  </dd>
                 </div>
               ) : null}
             </dl>

@@ -54,6 +54,14 @@ describe("TracesPage", () => {
     expect(screen.getByRole("list", { name: "Active filters" })).toHaveTextContent("split = test");
   });
 
+  it('jumps to the search box on "/"', async () => {
+    mockApi({ "GET /api/traces": () => page(0, 1, null), "GET /api/traces/count": () => ({ count: 1 }) });
+    renderRoute(<TracesPage />, { path: "/traces" });
+    await screen.findByText("1 trace");
+    await userEvent.keyboard("/");
+    expect(screen.getByLabelText("Prompt contains")).toHaveFocus();
+  });
+
   it("refuses metadata that is not KEY=VALUE", async () => {
     mockApi({ "GET /api/traces": () => page(0, 1, null), "GET /api/traces/count": () => ({ count: 1 }) });
     renderRoute(<TracesPage />, { path: "/traces" });

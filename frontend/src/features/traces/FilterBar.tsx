@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Icon } from "../../components/Icon";
 import {
   EMPTY_FILTERS,
@@ -44,6 +44,20 @@ export function FilterBar({
   const [metadataError, setMetadataError] = useState<string | null>(null);
   const [scoreError, setScoreError] = useState<string | null>(null);
   const id = useId();
+  const search = useRef<HTMLInputElement>(null);
+
+  // "/" jumps to the search box, as in most list tools (not while typing elsewhere).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+      event.preventDefault();
+      search.current?.focus();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
   // The URL is the source of truth: back/forward or a removed chip resets the draft.
   useEffect(() => setDraft(toDraft(filters)), [filters]);
@@ -84,11 +98,13 @@ export function FilterBar({
         <div className="input-icon">
           <Icon name="search" />
           <input
+            ref={search}
             id={`${id}-q`}
             type="search"
+            aria-keyshortcuts="/"
             value={draft.q}
             onChange={set("q")}
-            placeholder="Search prompts…"
+            placeholder="Search prompts…  ( / )"
             autoComplete="off"
           />
         </div>
