@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
@@ -117,9 +118,9 @@ async def test_an_unreachable_database_is_a_clear_message(
     assert "the configured database cannot be reached" in capsys.readouterr().err
 
 
-@pytest.fixture
-def live_server(settings: Settings, client: AsyncClient) -> Iterator[str]:
-    """The app served by uvicorn on a free port, in a thread (the `client` empties the tables)."""
+@contextlib.contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """The app served by uvicorn on a free port, in a thread; yields its URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -130,10 +131,19 @@ def live_server(settings: Settings, client: AsyncClient) -> Iterator[str]:
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@pytest.fixture
+def live_server(settings: Settings, client: AsyncClient) -> Iterator[str]:
+    """A running server on the test database (the `client` fixture empties its tables)."""
+    with serving(settings) as url:
+        yield url
 
 
 async def test_api_sends_the_file_to_a_running_server(
@@ -176,3 +186,17 @@ async def test_api_passes_the_gsm8k_options_on(
     trace = (await client.get(f"/api/traces/{item['id']}")).json()
     assert "<<16-3-4=9>>" in trace["steps"][0]["content"]
     assert trace["metadata"] == {"split": "dev", "index": 0}
+
+
+async def test_api_key_is_sent_to_a_server_that_requires_one(
+    settings: Settings, client: AsyncClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "outputs.jsonl"
+    path.write_bytes(jsonl_bytes(MODEL_OUTPUTS))
+    with serving(settings.model_copy(update={"api_keys": ["s3cret"]})) as url:
+        argv = ["import", "jsonl", str(path), *OUTPUT_ARGS, "--api", url]
+        assert await tunix_rt(*argv) == 1
+        assert "requires an API key" in capsys.readouterr().err
+        assert await tunix_rt(*argv, "--api-key", "s3cret") == 0
+        assert "2 new traces stored" in capsys.readouterr().out
+    assert await count(client, source="eval") == 2
