@@ -16,8 +16,9 @@ from tunix_rt_backend.settings import Settings
 
 @pytest.fixture
 async def locked(
-    settings: Settings, migrated_engine: object, tmp_path: Path
+    settings: Settings, client: AsyncClient, tmp_path: Path
 ) -> AsyncIterator[AsyncClient]:
+    # `client` empties the tables first.
     keys_file = tmp_path / "keys"
     keys_file.write_text("# team keys\nfile-key-2\n")
     locked_settings = settings.model_copy(
@@ -58,6 +59,14 @@ def test_serve_refuses_a_public_address_without_keys(
     monkeypatch.delenv("TUNIX_RT_API_KEYS_FILE", raising=False)
     assert main(["serve", "--host", "0.0.0.0"]) == 2
     assert "refusing to serve on 0.0.0.0 without API keys" in capsys.readouterr().err
+
+
+def test_empty_keys_mean_no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TUNIX_RT_API_KEYS", "")
+    monkeypatch.setenv("TUNIX_RT_CORS_ORIGINS", "")
+    settings = Settings()
+    assert settings.all_api_keys() == []
+    assert settings.cors_origins == []
 
 
 def test_keys_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

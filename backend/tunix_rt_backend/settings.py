@@ -17,7 +17,7 @@ class Settings(BaseSettings):
 
     # Lists (CORS origins, API keys) are plain comma-separated strings in the environment.
     model_config = SettingsConfigDict(
-        env_prefix="TUNIX_RT_", extra="ignore", env_parse_none_str="", enable_decoding=False
+        env_prefix="TUNIX_RT_", extra="ignore", enable_decoding=False
     )
 
     database_url: str = "sqlite+aiosqlite:///./tunix_rt.db"
