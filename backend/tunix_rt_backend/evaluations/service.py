@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tunix_rt_backend.contracts.parsing import parse_response
-from tunix_rt_backend.contracts.scorers import Scorer, get_scorer
+from tunix_rt_backend.contracts.scorers import Scorer
 from tunix_rt_backend.contracts.stats import mean_interval, paired_mean_delta
 from tunix_rt_backend.contracts.trace import Step, TraceContent
 from tunix_rt_backend.db import utcnow
-from tunix_rt_backend.errors import Invalid, NotFound
+from tunix_rt_backend.errors import NotFound
 from tunix_rt_backend.evaluations import repository as repo
 from tunix_rt_backend.evaluations.models import Evaluation
 from tunix_rt_backend.evaluations.schemas import (
@@ -30,6 +30,7 @@ from tunix_rt_backend.evaluations.schemas import (
 from tunix_rt_backend.ids import uuid7
 from tunix_rt_backend.runs import service as run_service
 from tunix_rt_backend.scores import repository as score_repo
+from tunix_rt_backend.scores.service import find_scorer, score_rows
 from tunix_rt_backend.traces import service as trace_service
 from tunix_rt_backend.traces.schemas import StepIn, TraceCreate
 
@@ -53,40 +54,7 @@ def to_read(evaluation: Evaluation) -> EvaluationRead:
 
 
 def _scorers(names: list[str]) -> list[Scorer]:
-    found: list[Scorer] = []
-    for name in dict.fromkeys(names):
-        try:
-            found.append(get_scorer(name))
-        except KeyError:
-            raise Invalid(
-                f"Unknown scorer {name!r}; GET /api/scorers lists them.",
-                details=[{"loc": ["body", "scorers"], "msg": "unknown scorer", "type": "scorer"}],
-            ) from None
-    return found
-
-
-def _score_all(
-    scorers: list[Scorer], contents: list[tuple[uuid.UUID, TraceContent]]
-) -> list[dict[str, Any]]:
-    now = utcnow()
-    rows: list[dict[str, Any]] = []
-    for trace_id, content in contents:
-        for scorer in scorers:
-            result = scorer(content)
-            rows.append(
-                {
-                    "id": uuid7(),
-                    "trace_id": trace_id,
-                    "name": scorer.name,
-                    "version": scorer.version,
-                    "value": float(result.value),
-                    "label": result.label,
-                    "details": result.details,
-                    "source": "auto",
-                    "created_at": now,
-                }
-            )
-    return rows
+    return [find_scorer(name, "scorers") for name in dict.fromkeys(names)]
 
 
 async def create(
@@ -138,7 +106,7 @@ async def create(
         max_trace_bytes=max_trace_bytes,
         commit=False,
     )
-    rows = await asyncio.to_thread(_score_all, scorers, list(zip(batch.ids, contents, strict=True)))
+    rows = await asyncio.to_thread(score_rows, scorers, list(zip(batch.ids, contents, strict=True)))
     await score_repo.insert_many(session, rows)
     summary: dict[str, dict[str, Any]] = {}
     for scorer in scorers:
@@ -215,10 +183,7 @@ async def compare(
     """Per-scorer paired deltas with bootstrap intervals, and the items fixed and broken."""
     before = await _get(session, before_id)
     after = await _get(session, after_id)
-    try:
-        key = get_scorer(key_scorer)
-    except KeyError:
-        raise Invalid(f"Unknown scorer {key_scorer!r}; GET /api/scorers lists them.") from None
+    key = find_scorer(key_scorer, "key_scorer")
     before_items = await repo.item_scores(session, before_id)
     after_items = await repo.item_scores(session, after_id)
     paired = sorted(set(before_items) & set(after_items))

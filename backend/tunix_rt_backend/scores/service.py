@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tunix_rt_backend.contracts.scorers import Scorer, ScoreResult, get_scorer, list_scorers
-from tunix_rt_backend.contracts.trace import TraceContent
+from tunix_rt_backend.contracts.trace import TraceLike
 from tunix_rt_backend.db import utcnow
 from tunix_rt_backend.errors import Invalid, NotFound
 from tunix_rt_backend.ids import uuid7
@@ -48,18 +50,21 @@ def scorers() -> list[ScorerRead]:
     ]
 
 
-def _scorer(name: str) -> Scorer:
+def find_scorer(name: str, field: str = "scorer") -> Scorer:
+    """The built-in scorer called ``name``; a 422 naming the available ones otherwise."""
     try:
         return get_scorer(name)
     except KeyError:
         available = ", ".join(s.name for s in list_scorers())
         raise Invalid(
             f"Unknown scorer {name!r}. Available scorers: {available}.",
-            details=[{"loc": ["body", "scorer"], "msg": "unknown scorer", "type": "scorer"}],
+            details=[{"loc": ["body", field], "msg": "unknown scorer", "type": "scorer"}],
         ) from None
 
 
-def _score_row(trace_id: uuid.UUID, scorer: Scorer, result: ScoreResult) -> dict[str, Any]:
+def _score_row(
+    trace_id: uuid.UUID, scorer: Scorer, result: ScoreResult, now: dt.datetime | None = None
+) -> dict[str, Any]:
     return {
         "id": uuid7(),
         "trace_id": trace_id,
@@ -69,14 +74,20 @@ def _score_row(trace_id: uuid.UUID, scorer: Scorer, result: ScoreResult) -> dict
         "label": result.label,
         "details": result.details,
         "source": "auto",
-        "created_at": utcnow(),
+        "created_at": now or utcnow(),
     }
 
 
-def _score_rows(
-    scorer: Scorer, contents: list[tuple[uuid.UUID, TraceContent]]
+def score_rows(
+    scorers: Sequence[Scorer], contents: Sequence[tuple[uuid.UUID, TraceLike]]
 ) -> list[dict[str, Any]]:
-    return [_score_row(trace_id, scorer, scorer(content)) for trace_id, content in contents]
+    """Insertable automatic scores: every scorer on every trace (CPU work: run it in a thread)."""
+    now = utcnow()
+    return [
+        _score_row(trace_id, scorer, scorer(content), now)
+        for trace_id, content in contents
+        for scorer in scorers
+    ]
 
 
 async def create(
@@ -86,7 +97,7 @@ async def create(
     if trace is None:
         raise NotFound(f"No trace with id {trace_id}.")
     if isinstance(payload, RunScorer):
-        scorer = _scorer(payload.scorer)
+        scorer = find_scorer(payload.scorer)
         score = Score(**_score_row(trace_id, scorer, scorer(to_content(trace))))
     else:
         score = Score(
@@ -113,7 +124,7 @@ async def list_for_trace(session: AsyncSession, *, trace_id: uuid.UUID) -> list[
 
 async def score_bulk(session: AsyncSession, *, request: BulkScoreRequest) -> BulkScoreResult:
     """Score every matching trace, one committed batch at a time (safe to re-run)."""
-    scorer = _scorer(request.scorer)
+    scorer = find_scorer(request.scorer)
     matched = await trace_repo.count(session, request.filter)
     after: uuid.UUID | None = None
     scored = 0
@@ -131,7 +142,7 @@ async def score_bulk(session: AsyncSession, *, request: BulkScoreRequest) -> Bul
         if not batch:
             break
         # Scoring is CPU work: keep it off the event loop.
-        rows = await asyncio.to_thread(_score_rows, scorer, [(t.id, to_content(t)) for t in batch])
+        rows = await asyncio.to_thread(score_rows, [scorer], [(t.id, to_content(t)) for t in batch])
         await repo.insert_many(session, rows)
         await session.commit()
         scored += len(rows)

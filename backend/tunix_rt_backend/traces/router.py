@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import TypeAdapter, ValidationError
 
 from tunix_rt_backend.deps import SessionDep, SettingsDep
@@ -158,6 +158,22 @@ async def create_batch(
     )
 
 
+def trace_filter(
+    request: Request,
+    source: str | None = None,
+    tag: Annotated[list[str] | None, Query()] = None,
+    created_after: dt.datetime | None = None,
+    created_before: dt.datetime | None = None,
+    q: Annotated[str | None, Query(max_length=1000)] = None,
+    run_id: uuid.UUID | None = None,
+) -> TraceFilter:
+    """The filter from the query string (also `metadata.*`, `min_score.*`, `max_score.*`)."""
+    return _filter_from_query(request, source, tag, created_after, created_before, q, run_id)
+
+
+TraceFilterDep = Annotated[TraceFilter, Depends(trace_filter)]
+
+
 @router.get(
     "",
     summary="List traces, newest first",
@@ -168,33 +184,16 @@ async def create_batch(
     ),
 )
 async def list_traces(
-    request: Request,
     session: SessionDep,
-    source: str | None = None,
-    tag: Annotated[list[str] | None, Query()] = None,
-    created_after: dt.datetime | None = None,
-    created_before: dt.datetime | None = None,
-    q: Annotated[str | None, Query(max_length=1000)] = None,
-    run_id: uuid.UUID | None = None,
+    flt: TraceFilterDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> TracePage:
-    flt = _filter_from_query(request, source, tag, created_after, created_before, q, run_id)
     return await service.list_(session, flt=flt, limit=limit, cursor=cursor)
 
 
 @router.get("/count", summary="Count traces matching the same filters as the list")
-async def count_traces(
-    request: Request,
-    session: SessionDep,
-    source: str | None = None,
-    tag: Annotated[list[str] | None, Query()] = None,
-    created_after: dt.datetime | None = None,
-    created_before: dt.datetime | None = None,
-    q: Annotated[str | None, Query(max_length=1000)] = None,
-    run_id: uuid.UUID | None = None,
-) -> TraceCount:
-    flt = _filter_from_query(request, source, tag, created_after, created_before, q, run_id)
+async def count_traces(session: SessionDep, flt: TraceFilterDep) -> TraceCount:
     return TraceCount(count=await service.count(session, flt=flt))
 
 
