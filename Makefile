@@ -9,12 +9,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export TUNIX_RT_TEST_POSTGRES_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help install run test lint format typecheck test-backend bench clean
+.PHONY: help install run test lint format typecheck test-backend test-smoke bench clean
 
 # Each part of the project adds its own install steps and test suites from a fragment:
 # INSTALL_TARGETS (run by `make install`) and TEST_TARGETS (run by `make test`, in order).
 INSTALL_TARGETS := $(VENV)/.backend-installed
-TEST_TARGETS := lint typecheck test-backend
+TEST_TARGETS := lint typecheck test-backend test-smoke
 -include training/training.mk
 -include frontend/frontend.mk
 -include e2e/e2e.mk
@@ -62,3 +62,19 @@ bench: install
 
 clean:
 	rm -rf $(VENV) backend/.pytest_cache backend/.mypy_cache backend/.coverage
+
+# The user's path end to end on a fresh database: import GSM8K, build a split dataset, export it
+# for Tunix, and validate every exported record (blocking).
+SMOKE_DIR := $(shell mktemp -d -u /tmp/tunix-rt-smoke.XXXXXX)
+GSM8K_DIR ?= $(abspath ../shared/data/gsm8k)
+test-smoke: install
+	@mkdir -p $(SMOKE_DIR)
+	@set -e; export TUNIX_RT_DATABASE_URL=sqlite+aiosqlite:///$(SMOKE_DIR)/smoke.db \
+	  TUNIX_RT_DATASETS_DIR=$(SMOKE_DIR)/datasets; \
+	$(BIN)/tunix-rt import gsm8k $(GSM8K_DIR)/test.jsonl; \
+	$(BIN)/tunix-rt dataset build --name smoke --version v1 --limit 500 --strategy random \
+	  --seed 7 --source gsm8k --dedup --eval-fraction 0.1; \
+	$(BIN)/tunix-rt dataset export smoke-v1 --format tunix_sft --split train \
+	  --out $(SMOKE_DIR)/train.jsonl; \
+	$(BIN)/python backend/training/sft_smoke.py $(SMOKE_DIR)/train.jsonl --samples 1; \
+	rm -rf $(SMOKE_DIR)
