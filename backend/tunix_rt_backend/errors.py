@@ -144,16 +144,24 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         return error_response(exc.status_code, code, message, None, getattr(exc, "headers", None))
 
+    async def _database_error(_: Request, exc: Exception) -> JSONResponse:
+        if not is_database_unavailable(exc):
+            raise exc
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        return error_response(
+            503,
+            "database_unavailable",
+            "The database is not reachable right now; retry shortly.",
+            None,
+            {"Retry-After": "2"},
+        )
+
+    # Specific classes are handled here and answered; anything else reaches Starlette's
+    # last-resort handler (a logged 500 with the same body shape).
+    for exc_class in (DBAPIError, OSError, TimeoutError):
+        app.add_exception_handler(exc_class, _database_error)
+
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        if is_database_unavailable(exc):
-            logger.warning("database unavailable: %s", type(exc).__name__)
-            return error_response(
-                503,
-                "database_unavailable",
-                "The database is not reachable right now; retry shortly.",
-                None,
-                {"Retry-After": "2"},
-            )
         logger.exception("unhandled error")
         return error_response(500, "internal_error", "An unexpected error occurred.")

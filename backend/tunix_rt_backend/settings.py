@@ -16,9 +16,7 @@ class Settings(BaseSettings):
     """Everything the service needs to start. Built once by ``get_settings`` and passed in."""
 
     # Lists (CORS origins, API keys) are plain comma-separated strings in the environment.
-    model_config = SettingsConfigDict(
-        env_prefix="TUNIX_RT_", extra="ignore", enable_decoding=False
-    )
+    model_config = SettingsConfigDict(env_prefix="TUNIX_RT_", extra="ignore", enable_decoding=False)
 
     database_url: str = "sqlite+aiosqlite:///./tunix_rt.db"
     datasets_dir: Path = BACKEND_DIR / "datasets"
@@ -32,6 +30,12 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=20, ge=0)
     db_echo: bool = False
+
+    run_heartbeat_timeout_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="A running run silent this long is marked failed (its process died).",
+    )
 
     cors_origins: list[str] = Field(default_factory=list)
     api_keys: list[str] = Field(default_factory=list, repr=False)

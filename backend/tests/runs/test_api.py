@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import update
+
+from tunix_rt_backend.runs.models import Run
 
 
 async def _run(client: AsyncClient, **overrides: object) -> dict[str, object]:
@@ -110,3 +115,30 @@ async def test_bad_run_requests(client: AsyncClient) -> None:
     assert (
         await client.patch(f"/api/runs/{run['id']}", json={"status": "queued"})
     ).status_code == 409
+
+
+async def test_a_run_that_stops_reporting_is_shown_failed(
+    client: AsyncClient, app: FastAPI
+) -> None:
+    run = await _run(client)
+    quiet = await _run(client)
+    # The process behind `run` died: its last heartbeat is long past.
+    maker = app.state.sessionmaker
+    async with maker() as session:
+        await session.execute(
+            update(Run)
+            .where(Run.id == uuid.UUID(str(run["id"])))
+            .values(heartbeat_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+        )
+        await session.commit()
+    body = (await client.get(f"/api/runs/{run['id']}")).json()
+    assert body["status"] == "failed"
+    assert "stopped reporting" in body["error"]
+    assert body["finished_at"] is not None
+    assert (await client.get(f"/api/runs/{quiet['id']}")).json()["status"] == "running"
+    # Running it again resumes: the trainer sets it running and reports on.
+    resumed = await client.patch(f"/api/runs/{run['id']}", json={"status": "running"})
+    assert resumed.json()["status"] == "running"
+    assert resumed.json()["error"] is None
+    beat = await client.patch(f"/api/runs/{run['id']}", json={})
+    assert beat.json()["heartbeat_at"] >= resumed.json()["heartbeat_at"]

@@ -63,7 +63,7 @@ async def create(
     """Parse each response, store it as an eval trace, score it, and summarise: one transaction."""
     scorers = _scorers(payload.scorers)
     if payload.run_id is not None:
-        await run_service.get(session, run_id=payload.run_id)
+        await run_service.ensure_exists(session, run_id=payload.run_id)
     evaluation_id = uuid7()
     traces: list[TraceCreate] = []
     contents: list[TraceContent] = []

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,25 @@ async def get(session: AsyncSession, run_id: uuid.UUID) -> Run | None:
 
 def add(session: AsyncSession, run: Run) -> None:
     session.add(run)
+
+
+async def fail_silent_runs(
+    session: AsyncSession, *, older_than: dt.datetime, now: dt.datetime
+) -> int:
+    """Mark running runs whose last heartbeat is before ``older_than`` as failed."""
+    result = await session.execute(
+        update(Run)
+        .where(Run.status == "running", Run.heartbeat_at < older_than)
+        .values(
+            status="failed",
+            finished_at=now,
+            error=(
+                "The training process stopped reporting (killed or crashed) without marking the "
+                "run finished. Run the same command again to resume from its last checkpoint."
+            ),
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def list_runs(

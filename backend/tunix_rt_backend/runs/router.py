@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import TypeAdapter
 
-from tunix_rt_backend.deps import SessionDep
+from tunix_rt_backend.deps import SessionDep, SettingsDep
 from tunix_rt_backend.http import json_body_openapi, parse_json, read_body
 from tunix_rt_backend.openapi import ERROR_RESPONSES
 from tunix_rt_backend.runs import service
@@ -46,21 +46,34 @@ async def create(request: Request, session: SessionDep) -> RunRead:
 @router.get("", summary="Runs, newest first")
 async def list_runs(
     session: SessionDep,
+    settings: SettingsDep,
     status: RunStatus | None = None,
     kind: RunKind | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> RunList:
-    return await service.list_(session, status=status, kind=kind, limit=limit)
+    return await service.list_(
+        session,
+        status=status,
+        kind=kind,
+        limit=limit,
+        heartbeat_timeout_s=settings.run_heartbeat_timeout_s,
+    )
 
 
-@router.get("/{run_id}", summary="One run")
-async def get(session: SessionDep, run_id: uuid.UUID) -> RunRead:
-    return await service.get(session, run_id=run_id)
+@router.get(
+    "/{run_id}",
+    summary="One run",
+    description="A running run silent for longer than the heartbeat timeout is reported failed.",
+)
+async def get(session: SessionDep, settings: SettingsDep, run_id: uuid.UUID) -> RunRead:
+    return await service.get(
+        session, run_id=run_id, heartbeat_timeout_s=settings.run_heartbeat_timeout_s
+    )
 
 
 @router.patch(
     "/{run_id}",
-    summary="Update a run's status, error, artifacts or summary",
+    summary="Update a run's status, error, artifacts or summary (an empty body is a heartbeat)",
     openapi_extra=json_body_openapi(RunUpdate),
 )
 async def update(request: Request, session: SessionDep, run_id: uuid.UUID) -> RunRead:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -88,13 +89,32 @@ async def update(session: AsyncSession, *, run_id: uuid.UUID, payload: RunUpdate
     return to_read(run)
 
 
-async def get(session: AsyncSession, *, run_id: uuid.UUID) -> RunRead:
+async def ensure_exists(session: AsyncSession, *, run_id: uuid.UUID) -> None:
+    await _get(session, run_id)
+
+
+async def reap(session: AsyncSession, *, heartbeat_timeout_s: float) -> None:
+    """A running run that stopped sending heartbeats (metrics or PATCH) has died: say so."""
+    now = utcnow()
+    older_than = now - dt.timedelta(seconds=heartbeat_timeout_s)
+    if await repo.fail_silent_runs(session, older_than=older_than, now=now):
+        await session.commit()
+
+
+async def get(session: AsyncSession, *, run_id: uuid.UUID, heartbeat_timeout_s: float) -> RunRead:
+    await reap(session, heartbeat_timeout_s=heartbeat_timeout_s)
     return to_read(await _get(session, run_id))
 
 
 async def list_(
-    session: AsyncSession, *, status: str | None, kind: str | None, limit: int
+    session: AsyncSession,
+    *,
+    status: str | None,
+    kind: str | None,
+    limit: int,
+    heartbeat_timeout_s: float,
 ) -> RunList:
+    await reap(session, heartbeat_timeout_s=heartbeat_timeout_s)
     runs = await repo.list_runs(session, status=status, kind=kind, limit=limit)
     return RunList(items=[to_read(r) for r in runs])
 

@@ -221,14 +221,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One run */
+        /**
+         * One run
+         * @description A running run silent for longer than the heartbeat timeout is reported failed.
+         */
         get: operations["runs-get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update a run's status, error, artifacts or summary */
+        /** Update a run's status, error, artifacts or summary (an empty body is a heartbeat) */
         patch: operations["runs-update"];
         trace?: never;
     };
