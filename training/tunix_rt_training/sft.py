@@ -159,7 +159,9 @@ class RunHooks(tunix_hooks.TrainingHooks):  # type: ignore[misc]
         self.config = config
         self.metrics_file = metrics_file
         self.seen = seen_steps
-        self.schedule = schedule
+        # The whole schedule, computed once: evaluating it per step would queue a device
+        # computation behind the running train step and stall the pipeline while it waits.
+        self.learning_rates = np.asarray(schedule(np.arange(config.training.max_steps)))
         self.tokens = tokens
         self.elapsed_offset = elapsed_offset
         self.reporter = reporter
@@ -208,7 +210,7 @@ class RunHooks(tunix_hooks.TrainingHooks):  # type: ignore[misc]
         metrics = StepMetrics(
             step=step,
             loss=float(np.asarray(train_loss)),
-            learning_rate=float(self.schedule(step - 1)),
+            learning_rate=float(self.learning_rates[min(step, len(self.learning_rates)) - 1]),
             tokens_per_second=round(self.tokens.step_tokens(step, accumulation) / duration, 2),
             elapsed_s=round(self.elapsed_offset + now - self._start, 4),
         )
