@@ -114,6 +114,11 @@ _STATUS_CODES = {
 }
 
 
+# SQLSTATE classes 08 (connection exception) and 57P (shutting down, starting up, restarted by
+# an operator), and 53300 (too many connections): the database is away, the query is not wrong.
+_UNAVAILABLE_SQLSTATES = ("08", "57P", "53300")
+
+
 def is_database_unavailable(exc: BaseException) -> bool:
     """True when the database could not be reached (as opposed to a query being wrong)."""
     if isinstance(exc, OperationalError | ConnectionError | TimeoutError):
@@ -121,7 +126,12 @@ def is_database_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
     orig = getattr(exc, "orig", None)
-    return orig is not None and isinstance(orig, ConnectionError | OSError)
+    if orig is None:
+        return False
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+        return True
+    return isinstance(orig, ConnectionError | OSError)
 
 
 def install_error_handlers(app: FastAPI) -> None:
