@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tunix_rt_training.cli import main
-from tunix_rt_training.report import compare, load_evaluation, paired_bootstrap, write_report
+from tunix_rt_training.report import compare, load_evaluation, write_report
 
 
 def _write_eval(path: Path, rows: list[tuple[str, float, float]], model: str) -> Path:
@@ -29,13 +29,21 @@ def _write_eval(path: Path, rows: list[tuple[str, float, float]], model: str) ->
     return path
 
 
-def test_bootstrap_interval_brackets_the_mean_and_is_reproducible() -> None:
-    deltas = [1.0, 0.0, 1.0, 1.0, 0.0, 1.0, -1.0, 1.0]
-    low, high = paired_bootstrap(deltas, resamples=2000, seed=0)
-    assert low < sum(deltas) / len(deltas) < high
-    assert (low, high) == paired_bootstrap(deltas, resamples=2000, seed=0)
-    assert paired_bootstrap([0.5] * 10) == (0.5, 0.5)
-    assert paired_bootstrap([]) == (0.0, 0.0)
+def test_interval_brackets_the_delta_and_collapses_when_every_item_moves_alike(
+    tmp_path: Path,
+) -> None:
+    before = _write_eval(tmp_path / "b", [(k, 0, 0.0) for k in "abcdefgh"], "base")
+    after = _write_eval(
+        tmp_path / "a", [(k, int(k in "abcde"), 1.0) for k in "abcdefgh"], "run@step3"
+    )
+    delta = compare(load_evaluation(before), load_evaluation(after))
+    by_name = {row.name: row for row in delta.scorers}
+    match = by_name["answer_match"]
+    assert match.delta == pytest.approx(5 / 8)
+    assert match.low < match.delta < match.high
+    assert (by_name["gsm8k_reward"].low, by_name["gsm8k_reward"].high) == (1.0, 1.0)
+    again = compare(load_evaluation(before), load_evaluation(after))
+    assert again.scorers == delta.scorers
 
 
 def test_compare_pairs_by_id_and_lists_fixed_and_broken(tmp_path: Path) -> None:
@@ -67,6 +75,7 @@ def test_report_command_writes_markdown_and_json(tmp_path: Path) -> None:
     assert main(["report", str(before), str(after), "--out", str(out)]) == 0
     text = out.read_text()
     assert "| answer_match | 0.000 | 1.000 | +1.000 | [+1.000, +1.000] |" in text
+    assert "95% CI (paired bootstrap, 2,000)" in text
     assert "## Fixed (2)" in text
     assert "## Broken (0)" in text
     assert "### `a` (fixed)" in text

@@ -1,42 +1,115 @@
-"""REST reporting: with api.url set, a run fetches its dataset, registers, streams metrics and
-ends succeeded/failed; an evaluation registers, posts its outputs as traces and has the server
-score them. Against a stand-in server that records what is sent."""
+"""REST reporting against a real tunix-rt server (``tunix-rt serve`` in a subprocess, SQLite,
+API keys on): a run fetches its dataset by key, registers, streams metrics and ends
+succeeded, failed or resumed; evaluations are recorded and scored by the server, and the
+server's before/after comparison prints the report's numbers. The Reporter's retry and
+heartbeat rules are checked on their own with a mock transport.
+
+``gsm8k_16.raw.jsonl`` holds the first 16 rows of GSM8K's train split (MIT licence,
+github.com/openai/grade-school-math).
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
+from tunix_rt_backend.contracts import gsm8k_to_trace
 from tunix_rt_training.cli import main
-from tunix_rt_training.config import load_config
+from tunix_rt_training.config import ApiConfig, load_config
+from tunix_rt_training.report import compare, load_evaluation
+from tunix_rt_training.reporting import Reporter
+from tunix_rt_training.runs import read_json
 from tunix_rt_training.sft import StepMetrics, run_sft
 
-from .conftest import SAMPLE_DATA, TINY_CONFIG
-from .fake_api import FakeApi, serve
+from .conftest import TINY_CONFIG
 
-DATASET = "gsm8k-tiny-v1"
-
-
-@pytest.fixture
-def api() -> Iterator[FakeApi]:
-    fake = FakeApi(datasets={DATASET: SAMPLE_DATA.read_bytes()})
-    server = serve(fake)
-    yield fake
-    server.shutdown()
-    server.server_close()
+RAW_GSM8K = Path(__file__).with_name("gsm8k_16.raw.jsonl")
+KEY = "key-123"
+DATASET = "tiny-gsm8k-v1"
 
 
-def _args(api: FakeApi, *extra: str) -> list[str]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    root = tmp_path_factory.mktemp("server")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "TUNIX_RT_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'rt.db'}",
+        "TUNIX_RT_DATASETS_DIR": str(root / "datasets"),
+        "TUNIX_RT_API_KEYS": KEY,
+    }
+    serve = Path(sys.executable).with_name("tunix-rt")
+    log = (root / "server.log").open("w")
+    process = subprocess.Popen(
+        [str(serve), "serve", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    client = httpx.Client(
+        base_url=f"http://127.0.0.1:{port}",
+        headers={"Authorization": f"Bearer {KEY}"},
+        timeout=60,
+    )
+    try:
+        for _ in range(120):
+            try:
+                if client.get("/api/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None:
+                pytest.fail((root / "server.log").read_text())
+            time.sleep(0.25)
+        else:
+            pytest.fail("tunix-rt serve did not come up")
+        traces = []
+        for index, line in enumerate(RAW_GSM8K.read_text().splitlines()):
+            row = json.loads(line)
+            trace = gsm8k_to_trace(row["question"], row["answer"], metadata={"index": index})
+            traces.append({**trace.model_dump(exclude={"id"}), "source": "gsm8k"})
+        assert client.post("/api/traces/batch", json={"traces": traces}).status_code == 201
+        build = client.post(
+            "/api/datasets/build",
+            json={
+                "dataset_name": "tiny-gsm8k",
+                "dataset_version": "v1",
+                "filters": {"source": "gsm8k"},
+                "limit": 16,
+                "split": {"eval_fraction": 0.25},
+            },
+        )
+        assert build.status_code == 201, build.text
+        assert build.json()["dataset_key"] == DATASET
+        yield client
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _args(server: httpx.Client, *extra: str) -> list[str]:
     return [
-        f"api.url={api.url}",
-        f"data.dataset={DATASET}",
+        f"api.url={server.base_url}",
+        f"api.token={KEY}",
         "data.path=null",
-        "data.limit=4",
+        f"data.dataset={DATASET}",
         "training.max_steps=6",
         "training.batch_size=2",
+        "training.seq_len=384",
         "training.log_every=100",
         "api.metrics_batch_steps=4",
         "eval.max_new_tokens=16",
@@ -45,80 +118,89 @@ def _args(api: FakeApi, *extra: str) -> list[str]:
 
 
 @pytest.mark.slow
-def test_run_and_evaluation_are_reported(api: FakeApi, tmp_path: Path) -> None:
-    run_dir, eval_dir = tmp_path / "run", tmp_path / "eval"
-    api.fail_metrics = 1  # the first metrics post fails; its rows go with the next one
-    secret = "api.token=key-123"
-    assert main(["sft", str(TINY_CONFIG), *_args(api, f"output.dir={run_dir}", secret)]) == 0
-    assert {c.authorization for c in api.calls} == {"Bearer key-123"}
-
-    fetch = api.find("GET", f"/api/datasets/{DATASET}/export.jsonl")[0]
-    assert fetch.query == {"format": ["tunix_sft"], "split": ["train"]}
-    created = api.find("POST", "/api/runs")
-    assert len([c for c in created if c.path == "/api/runs"]) == 1
-    body = created[0].body
-    assert body["kind"] == "sft"
-    assert body["status"] == "running"
-    assert body["dataset_key"] == DATASET
-    assert body["dataset_checksum"] == "sha256:fake"
-    assert body["base_model"] == "tiny"
-    assert body["seed"] == 0
-    assert body["config"]["training"]["max_steps"] == 6
-    assert body["artifacts"]["output_dir"] == str(run_dir.resolve())
-    assert body["config"]["api"]["token"] == "<redacted>"
-
-    manifest = json.loads((run_dir / "run_manifest.json").read_text())
-    assert "key-123" not in (run_dir / "run_manifest.json").read_text()
+def test_run_and_evaluations_are_recorded_on_the_server(
+    server: httpx.Client, tmp_path: Path
+) -> None:
+    run_dir, before, after = tmp_path / "run", tmp_path / "before", tmp_path / "after"
+    assert main(["sft", str(TINY_CONFIG), *_args(server, f"output.dir={run_dir}")]) == 0
+    manifest = read_json(run_dir / "run_manifest.json")
     run_id = manifest["api_run_id"]
-    rows = [
-        row for c in api.find("POST", f"/api/runs/{run_id}/metrics") for row in c.body["metrics"]
-    ]
-    delivered = {(row["step"], row["name"]) for row in rows}
-    names = ("loss", "learning_rate", "tokens_per_second")
-    assert delivered == {(step, name) for step in range(1, 7) for name in names}
-    assert all(set(row) == {"step", "name", "value", "time"} for row in rows)
-    final = api.find("PATCH", f"/api/runs/{run_id}")[-1].body
-    assert final["status"] == "succeeded"
-    assert "finished_at" in final
-    assert final["artifacts"]["final_step"] == 6
 
+    run = server.get(f"/api/runs/{run_id}").json()
+    assert run["status"] == "succeeded"
+    assert run["kind"] == "sft"
+    assert run["dataset_key"] == DATASET
+    export = server.get(
+        f"/api/datasets/{DATASET}/export.jsonl", params={"format": "tunix_sft", "split": "train"}
+    )
+    assert run["dataset_checksum"] == export.headers["etag"].strip('"')
+    assert run["dataset_checksum"] == manifest["dataset_checksum"]
+    assert run["base_model"] == "tiny"
+    assert run["config"]["training"]["max_steps"] == 6
+    assert run["config"]["api"]["token"] == "<redacted>"
+    assert KEY not in (run_dir / "run_manifest.json").read_text()
+    assert run["artifacts"]["output_dir"] == str(run_dir.resolve())
+    assert run["artifacts"]["final_step"] == 6
+    assert run["summary"]["final_loss"] == manifest["final_loss"]
+    assert run["finished_at"] is not None
+    assert manifest["data"]["records"] == 12  # the train side of the 16, 4 held out
+
+    metrics = server.get(f"/api/runs/{run_id}/metrics").json()
+    assert set(metrics["names"]) == {"loss", "learning_rate", "tokens_per_second"}
+    losses = {m["step"]: m["value"] for m in metrics["items"] if m["name"] == "loss"}
+    local = {
+        row["step"]: row["loss"]
+        for row in map(json.loads, (run_dir / "metrics.jsonl").read_text().splitlines())
+    }
+    assert losses == pytest.approx(local)
+    assert sorted(losses) == list(range(1, 7))
+
+    common = ["data.split=eval"]
+    assert main(["eval", str(TINY_CONFIG), *_args(server, f"output.dir={before}", *common)]) == 0
     assert (
         main(
             [
                 "eval",
                 str(TINY_CONFIG),
-                *_args(api, f"checkpoint={run_dir}", f"output.dir={eval_dir}"),
+                *_args(server, f"checkpoint={run_dir}", f"output.dir={after}", *common),
             ]
         )
         == 0
     )
-    evaluation = api.find("POST", "/api/evaluations")[0].body
-    assert evaluation["run_id"] == run_id
-    assert evaluation["dataset_key"] == DATASET
-    assert evaluation["model"] == f"{run_dir.name}@step6"
-    assert evaluation["summary"] == json.loads((eval_dir / "eval_summary.json").read_text())
-    traces = api.find("POST", "/api/traces/batch")[0].body["traces"]
-    assert len(traces) == 4
-    manifest_eval = json.loads((eval_dir / "eval_manifest.json").read_text())
-    outputs = [json.loads(line) for line in (eval_dir / "eval_outputs.jsonl").open()]
-    for trace, output in zip(traces, outputs, strict=True):
-        assert trace["source"] == "eval"
-        assert trace["run_id"] == run_id
-        assert trace["metadata"]["evaluation_id"] == manifest_eval["evaluation_id"]
-        assert trace["metadata"]["response"] == output["response"]
-        assert trace["reference_answer"] == output["reference_answer"]
-        assert not trace["prompt"].startswith("<start_of_turn>")
-    scored = [c.body["scorer"] for c in api.find("POST", "/api/scores/bulk")]
-    assert scored == ["answer_match", "format_exact", "format_approx", "gsm8k_reward"]
-    assert all(
-        c.body["filter"]["metadata"] == {"evaluation_id": manifest_eval["evaluation_id"]}
-        for c in api.find("POST", "/api/scores/bulk")
-    )
+    evaluations = server.get("/api/evaluations", params={"run_id": run_id}).json()["items"]
+    assert len(evaluations) == 1
+    recorded = evaluations[0]
+    assert recorded["item_count"] == 4
+    assert recorded["split"] == "eval"
+    assert recorded["model"] == f"{run_dir.name}@step6"
+    local_summary = json.loads((after / "eval_summary.json").read_text())
+    for name, entry in recorded["summary"].items():
+        assert entry["mean"] == pytest.approx(local_summary[name])
+    before_id = read_json(before / "eval_manifest.json")["evaluation_id"]
+    after_id = read_json(after / "eval_manifest.json")["evaluation_id"]
+    assert after_id == recorded["id"]
+    traces = server.get("/api/traces", params={"source": "eval", "run_id": run_id}).json()
+    assert len(traces["items"]) == 4
+
+    comparison = server.get(
+        "/api/evaluations/compare", params={"before": before_id, "after": after_id}
+    ).json()
+    report = compare(load_evaluation(before), load_evaluation(after))
+    for row in report.scorers:
+        remote = comparison["scorers"][row.name]
+        assert remote["n"] == 4
+        assert remote["delta"] == pytest.approx(row.delta)
+        assert remote["ci_low"] == pytest.approx(row.low)
+        assert remote["ci_high"] == pytest.approx(row.high)
+    assert comparison["fixed_count"] == len(report.fixed)
+    assert comparison["broken_count"] == len(report.broken)
 
 
 @pytest.mark.slow
-def test_a_crash_marks_the_run_failed_with_the_error(api: FakeApi, tmp_path: Path) -> None:
-    config = load_config(TINY_CONFIG, _args(api, f"output.dir={tmp_path / 'run'}"))
+def test_a_crash_marks_the_run_failed_and_a_resume_finishes_it(
+    server: httpx.Client, tmp_path: Path
+) -> None:
+    config = load_config(TINY_CONFIG, _args(server, f"output.dir={tmp_path / 'run'}"))
 
     def crash(metrics: StepMetrics) -> None:
         if metrics.step == 3:
@@ -126,23 +208,70 @@ def test_a_crash_marks_the_run_failed_with_the_error(api: FakeApi, tmp_path: Pat
 
     with pytest.raises(RuntimeError, match="disk on fire"):
         run_sft(config, step_callback=crash)
-    final = api.find("PATCH", "/api/runs/")[-1].body
-    assert final["status"] == "failed"
-    assert "RuntimeError: disk on fire" in final["error"]
-    manifest = json.loads((tmp_path / "run" / "run_manifest.json").read_text())
+    manifest = read_json(tmp_path / "run" / "run_manifest.json")
     assert manifest["status"] == "failed"
     assert manifest["checkpoint_steps"], "a crash still leaves a checkpoint to resume from"
+    run = server.get(f"/api/runs/{manifest['api_run_id']}").json()
+    assert run["status"] == "failed"
+    assert "RuntimeError: disk on fire" in run["error"]
+
+    resumed = run_sft(config)
+    assert resumed.api_run_id == manifest["api_run_id"]
+    assert resumed.start_step == manifest["final_step"]
+    run = server.get(f"/api/runs/{manifest['api_run_id']}").json()
+    assert run["status"] == "succeeded"
+    assert run["error"] is None
 
 
 def test_unreachable_server_and_unknown_dataset_fail_clearly(
-    api: FakeApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: httpx.Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = [str(TINY_CONFIG), *_args(api, f"output.dir={tmp_path / 'r'}")]
-    missing = [*args, "data.dataset=nope-v1"]
-    assert main(["sft", *missing]) == 2
+    args = [str(TINY_CONFIG), *_args(server, f"output.dir={tmp_path / 'r'}")]
+    assert main(["sft", *args, "data.dataset=nope-v1"]) == 2
     assert "answered 404" in capsys.readouterr().err
-    closed = [*args, "api.url=http://127.0.0.1:9"]
-    assert main(["sft", *closed]) == 2
+    assert main(["sft", *args, "api.token=wrong"]) == 2
+    assert "answered 401" in capsys.readouterr().err
+    assert main(["sft", *args, "api.url=http://127.0.0.1:9"]) == 2
     assert "failed" in capsys.readouterr().err
     assert main(["sft", str(TINY_CONFIG), "data.path=null", f"data.dataset={DATASET}"]) == 2
     assert "set api.url too" in capsys.readouterr().err
+
+
+def _mock(responses: list[int], seen: list[httpx.Request]) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        status = responses.pop(0) if responses else 201
+        return httpx.Response(status, json={"accepted": 1})
+
+    return httpx.MockTransport(handler)
+
+
+def test_metrics_survive_a_server_blip_and_invalid_rows_are_dropped() -> None:
+    seen: list[httpx.Request] = []
+    reporter = Reporter(ApiConfig(url="http://server"), transport=_mock([503, 201, 422], seen))
+    reporter.queue_metrics(1, {"loss": 2.0, "learning_rate": float("nan")}, "t1")
+    assert not reporter.flush_metrics("r")  # 503: kept
+    reporter.queue_metrics(2, {"loss": 1.5}, "t2")
+    assert reporter.flush_metrics("r")
+    sent: Any = json.loads(seen[1].content)["metrics"]
+    assert [(m["step"], m["name"]) for m in sent] == [(1, "loss"), (2, "loss")]  # NaN left out
+    reporter.queue_metrics(3, {"loss": 1.0}, "t3")
+    assert reporter.flush_metrics("r")  # 422: refused for good, dropped, not retried forever
+    assert reporter.flush_metrics("r")
+    assert len(seen) == 3
+    reporter.close()
+
+
+def test_heartbeat_patches_an_empty_body_until_stopped() -> None:
+    seen: list[httpx.Request] = []
+    reporter = Reporter(ApiConfig(url="http://server"), transport=_mock([], seen))
+    reporter.start_heartbeat("run-1", every_s=0.02)
+    time.sleep(0.2)
+    reporter.stop_heartbeat()
+    count = len(seen)
+    assert count >= 2
+    assert all(r.method == "PATCH" and r.url.path == "/api/runs/run-1" for r in seen)
+    assert all(json.loads(r.content) == {} for r in seen)
+    time.sleep(0.1)
+    assert len(seen) == count
+    reporter.close()

@@ -100,7 +100,8 @@ def parse_records(lines: Iterable[str | bytes], source: str = "data") -> list[Sf
 
 
 def checksum(payload: bytes) -> str:
-    return "sha256:" + hashlib.sha256(payload).hexdigest()
+    """SHA-256 hex of a file's bytes (64 characters, like the server's dataset checksums)."""
+    return hashlib.sha256(payload).hexdigest()
 
 
 # --------------------------------------------------------------------------- tokens

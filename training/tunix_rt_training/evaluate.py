@@ -15,8 +15,9 @@ training builds from the same texts).
 
 Writes ``eval_outputs.jsonl`` (one line per record), ``eval_summary.json``
 (``{scorer: mean, …, "count": n}``) and ``eval_manifest.json`` into ``output.dir``. With
-``api.url`` it registers the evaluation, posts every output as a trace (``source="eval"``,
-linked to the run) and has the server score them with its built-in scorers.
+``api.url`` it records the evaluation on the server (``POST /api/evaluations`` with the raw
+responses): the server parses them, stores them as ``source="eval"`` traces linked to the run
+and scores them with its built-in scorers, the same code as here.
 """
 
 from __future__ import annotations
@@ -243,33 +244,30 @@ def summarize(outputs: Sequence[dict[str, Any]], scorers: Sequence[str]) -> dict
     return summary
 
 
-def _trace_payload(
-    output: dict[str, Any],
-    *,
-    evaluation_id: str,
-    name: str,
-    loaded: LoadedModel,
-    dataset_key: str | None,
-) -> dict[str, Any]:
-    parsed = parse_response(output["response"], "tags")
+def _item(output: dict[str, Any], loaded: LoadedModel) -> dict[str, Any]:
+    """An evaluation item for the server: the raw response, which it parses and scores."""
     return {
+        "item_id": output["id"],
         "prompt": user_content(output["prompt"]) or output["prompt"],
-        "steps": [{"type": "reasoning", "content": step} for step in parsed.steps],
-        "final_answer": output["final_answer"] or "",
+        "response": output["response"],
         "reference_answer": output["reference_answer"],
-        "source": "eval",
-        "tags": ["eval"],
-        "run_id": loaded.api_run_id,
-        "metadata": {
-            "evaluation_id": evaluation_id,
-            "evaluation_name": name,
-            "response": output["response"],
-            "record_id": output["id"],
-            "model": loaded.description,
-            "checkpoint_step": loaded.step,
-            "dataset_key": dataset_key,
-        },
+        "metadata": {"checkpoint_step": loaded.step, "local_scores": output["scores"]},
     }
+
+
+def _check_server_summary(local: dict[str, float], server: dict[str, Any]) -> None:
+    """The server scores with the same contracts: its means must be ours."""
+    for name, value in local.items():
+        entry = server.get(name)
+        if name == "count" or not isinstance(entry, dict) or entry.get("mean") is None:
+            continue
+        if abs(float(entry["mean"]) - value) > 1e-6:
+            log.warning(
+                "the server's %s mean %.6f differs from the local %.6f (scorer versions?)",
+                name,
+                entry["mean"],
+                value,
+            )
 
 
 # --------------------------------------------------------------------------- command
@@ -312,28 +310,30 @@ def _run_eval(config: Config, out_dir: Path, reporter: Reporter | None) -> EvalR
     )
     name = config.eval.name or f"{loaded.description} on {source_name}"
     evaluation_id = None
+    server_summary: dict[str, Any] | None = None
     if reporter is not None:
-        evaluation_id = reporter.create_evaluation(
+        evaluation = reporter.create_evaluation(
             name=name,
-            run_id=loaded.api_run_id,
             model=loaded.description,
+            run_id=loaded.api_run_id,
             dataset_key=loaded_data.dataset_key,
-            summary=summary,
+            split=config.data.split if loaded_data.dataset_key else None,
+            scorers=scorers,
+            config={
+                "temperature": config.eval.temperature,
+                "top_p": config.eval.top_p if config.eval.temperature > 0 else None,
+                "max_new_tokens": config.eval.max_new_tokens,
+                "batch_size": config.eval.batch_size,
+                "seed": config.eval.seed,
+                "checkpoint_step": loaded.step,
+                "output_dir": str(out_dir.resolve()),
+            },
+            items=[_item(output, loaded) for output in outputs],
         )
-        reporter.post_traces(
-            [
-                _trace_payload(
-                    o,
-                    evaluation_id=evaluation_id,
-                    name=name,
-                    loaded=loaded,
-                    dataset_key=loaded_data.dataset_key,
-                )
-                for o in outputs
-            ]
-        )
-        for scorer in scorers:
-            reporter.score_evaluation(evaluation_id, scorer)
+        evaluation_id = str(evaluation["id"])
+        server_summary = evaluation.get("summary")
+        if isinstance(server_summary, dict):
+            _check_server_summary(summary, server_summary)
 
     runs.write_json(
         out_dir / runs.EVAL_MANIFEST,
@@ -346,6 +346,7 @@ def _run_eval(config: Config, out_dir: Path, reporter: Reporter | None) -> EvalR
             "run_id": loaded.run_id,
             "api_run_id": loaded.api_run_id,
             "evaluation_id": evaluation_id,
+            "server_summary": server_summary,
             "dataset_key": loaded_data.dataset_key,
             "dataset_checksum": loaded_data.checksum,
             "data_source": loaded_data.source,

@@ -2,30 +2,31 @@
 
 Items are paired by record id (only ids in both evaluations count). For each scorer: the mean
 before and after, the mean of the paired differences (after - before), and a 95 % interval for
-it from a paired bootstrap, computed exactly like this so any other implementation (the
-server's compare endpoint) gets the same numbers:
+it from a paired percentile bootstrap. The statistics are the contracts package's
+(``tunix_rt_backend.contracts.stats.paired_mean_delta``: 2,000 resamples from
+``random.Random(0)``), the very function behind the server's
+``GET /api/evaluations/compare``, so the report and the dashboard print the same numbers.
 
-    rng = random.Random(seed)                      # seed 0 by default
-    means = sorted(mean(rng.choices(deltas, k=n)) for _ in range(resamples))  # 10,000
-    low, high = means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1]
-
-"Fixed" items went from wrong to right on ``answer_match`` (0 → 1), "broken" ones the other
-way. A few examples are shown side by side: fixed first, then broken, then unchanged.
+"Fixed" items went from below to the top of ``answer_match`` (wrong → right), "broken" ones
+the other way, by the server's rule. A few examples are shown side by side: fixed first, then
+broken, then unchanged.
 """
 
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tunix_rt_backend.contracts import get_scorer
+from tunix_rt_backend.contracts.stats import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, paired_mean_delta
 from tunix_rt_training import runs
 from tunix_rt_training.evaluate import user_content
 
-DEFAULT_RESAMPLES = 10_000
+DEFAULT_RESAMPLES = BOOTSTRAP_RESAMPLES
+DEFAULT_SEED = BOOTSTRAP_SEED
 DECIDING_SCORER = "answer_match"
 
 
@@ -59,22 +60,6 @@ class Delta:
     deciding_scorer: str | None
 
 
-def mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values) if values else 0.0
-
-
-def paired_bootstrap(
-    deltas: Sequence[float], resamples: int = DEFAULT_RESAMPLES, seed: int = 0
-) -> tuple[float, float]:
-    """95 % percentile interval of the mean of ``deltas`` (see the module docstring)."""
-    if not deltas:
-        return 0.0, 0.0
-    rng = random.Random(seed)
-    n = len(deltas)
-    means = sorted(sum(rng.choices(deltas, k=n)) / n for _ in range(resamples))
-    return means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1]
-
-
 def load_evaluation(path: Path) -> Evaluation:
     outputs_path = path / runs.EVAL_OUTPUTS
     if not outputs_path.exists():
@@ -88,7 +73,10 @@ def load_evaluation(path: Path) -> Evaluation:
 
 
 def compare(
-    before: Evaluation, after: Evaluation, resamples: int = DEFAULT_RESAMPLES, seed: int = 0
+    before: Evaluation,
+    after: Evaluation,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
 ) -> Delta:
     paired = [key for key in before.outputs if key in after.outputs]
     if not paired:
@@ -106,21 +94,32 @@ def compare(
     ]
     scorers = []
     for name in names:
-        old = [float(before.outputs[key]["scores"][name]) for key in paired]
-        new = [float(after.outputs[key]["scores"][name]) for key in paired]
-        low, high = paired_bootstrap(
-            [b - a for a, b in zip(old, new, strict=True)], resamples, seed
+        result = paired_mean_delta(
+            [float(before.outputs[key]["scores"][name]) for key in paired],
+            [float(after.outputs[key]["scores"][name]) for key in paired],
+            resamples=resamples,
+            seed=seed,
         )
-        scorers.append(ScorerDelta(name, mean(old), mean(new), mean(new) - mean(old), low, high))
+        scorers.append(
+            ScorerDelta(
+                name,
+                result.before_mean or 0.0,
+                result.after_mean or 0.0,
+                result.delta or 0.0,
+                result.ci_low or 0.0,
+                result.ci_high or 0.0,
+            )
+        )
     deciding = DECIDING_SCORER if DECIDING_SCORER in names else (names[0] if names else None)
     fixed, broken = [], []
     if deciding is not None:
+        top = get_scorer(deciding).max_value
         for key in paired:
-            old_value = float(before.outputs[key]["scores"][deciding])
-            new_value = float(after.outputs[key]["scores"][deciding])
-            if new_value > old_value:
+            was = float(before.outputs[key]["scores"][deciding])
+            now = float(after.outputs[key]["scores"][deciding])
+            if was < top <= now:
                 fixed.append(key)
-            elif new_value < old_value:
+            elif now < top <= was:
                 broken.append(key)
     return Delta(
         before=before,
@@ -246,7 +245,7 @@ def write_report(
     out: Path | None,
     examples: int = 3,
     resamples: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
 ) -> tuple[Delta, str]:
     delta = compare(load_evaluation(before_dir), load_evaluation(after_dir), resamples, seed)
     text = render(delta, examples, resamples)

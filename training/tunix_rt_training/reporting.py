@@ -4,24 +4,29 @@ The training package never imports the server: it talks to it over REST, and onl
 ``api.url`` is set. Endpoints used:
 
 - ``GET  /api/datasets/{key}/export.jsonl?format=tunix_sft&split=…`` (NDJSON; ETag = checksum)
-- ``POST /api/runs`` → 201 ``{id, …}``; ``PATCH /api/runs/{id}``;
-  ``POST /api/runs/{id}/metrics`` with ``{"metrics": [{step, name, value, time}]}``
-- ``POST /api/evaluations`` → 201 ``{id, …}``
-- ``POST /api/traces/batch`` (eval outputs as traces, ``source="eval"``, linked to the run)
-- ``POST /api/scores/bulk`` with ``{"scorer": NAME, "filter": …}``: the server runs its own
-  built-in scorer over the evaluation's traces, so stored scores are the server's.
+- ``POST /api/runs`` → 201 ``{id, …}`` (status ``running``); ``PATCH /api/runs/{id}`` with
+  ``{status?, error?, artifacts?, summary?}`` (an empty body is a heartbeat: the server marks a
+  ``running`` run that stays silent too long as failed); ``POST /api/runs/{id}/metrics`` with
+  ``{"metrics": [{step, name, value, time}]}`` (a step sent again replaces its value)
+- ``POST /api/evaluations`` with the raw outputs (``items``): the server parses them with the
+  same contracts, stores them as ``source="eval"`` traces linked to the run, scores them with
+  its built-in scorers and answers the summary.
 
-Failures while training (a server restart, a network blip) must not kill a run: metric posts
-that fail are kept and retried with the next batch, and a warning is logged once. Registering
-the run at the start, and fetching a dataset, fail loudly instead: the user asked for them.
+Failures while training (a server restart, a network blip) must not stop a run: metric posts
+that fail are kept and retried with the next batch, a heartbeat thread keeps the run alive
+through long compilations and checkpoint saves, and a warning is logged once. Registering the
+run at the start, fetching a dataset and recording an evaluation fail loudly instead: the user
+asked for them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,17 +36,28 @@ from tunix_rt_training.config import ApiConfig
 
 log = logging.getLogger(__name__)
 
-TRACE_BATCH_SIZE = 500
 API_KEY_ENV = "TUNIX_RT_API_KEY"  # the same variable the tunix-rt CLI and client read
 EXPORT_FORMAT = "tunix_sft"
+MAX_METRICS_PER_POST = 10_000  # the server's limit per request
+MAX_EVALUATION_ITEMS = 10_000
+HEARTBEAT_S = 60.0
 
 
 class ApiError(RuntimeError):
     """The server refused a request or could not be reached; the message says which."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
+
+
+def finite(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` without NaN/infinite floats (the server refuses them, rightly)."""
+    return {k: v for k, v in values.items() if not (isinstance(v, float) and not math.isfinite(v))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +77,17 @@ class Reporter:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self.base_url = api.url
-        self._client = httpx.Client(
-            base_url=api.url, headers=headers, timeout=api.timeout_s, transport=transport
-        )
+        self._client_args: dict[str, Any] = {
+            "base_url": api.url,
+            "headers": headers,
+            "timeout": api.timeout_s,
+            "transport": transport,
+        }
+        self._client = httpx.Client(**self._client_args)
         self._pending_metrics: list[dict[str, Any]] = []
         self._warned = False
+        self._heartbeat: threading.Thread | None = None
+        self._heartbeat_stop = threading.Event()
 
     def __enter__(self) -> Reporter:
         return self
@@ -74,21 +96,29 @@ class Reporter:
         self.close()
 
     def close(self) -> None:
+        self.stop_heartbeat()
         self._client.close()
 
     # ----------------------------------------------------------------- plumbing
 
     def _request(
-        self, method: str, path: str, *, json: Any = None, params: Mapping[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        client: httpx.Client | None = None,
     ) -> httpx.Response:
         try:
-            response = self._client.request(method, path, json=json, params=params)
+            response = (client or self._client).request(method, path, json=json, params=params)
         except httpx.HTTPError as exc:
             raise ApiError(f"{method} {self.base_url}{path} failed: {exc}") from None
         if response.status_code >= 400:
             raise ApiError(
                 f"{method} {self.base_url}{path} answered {response.status_code}: "
-                f"{response.text[:500]}"
+                f"{response.text[:500]}",
+                response.status_code,
             )
         return response
 
@@ -115,7 +145,7 @@ class Reporter:
         path = f"/api/datasets/{key}/export.jsonl"
         response = self._request("GET", path, params={"format": EXPORT_FORMAT, "split": split})
         etag = response.headers.get("etag")
-        checksum = etag.strip('"').removeprefix("W/").strip('"') if etag else None
+        checksum = etag.removeprefix("W/").strip('"') if etag else None
         lines = [line for line in response.content.splitlines() if line.strip()]
         return DatasetExport(lines=lines, checksum=checksum)
 
@@ -125,6 +155,7 @@ class Reporter:
         self,
         *,
         kind: str,
+        name: str | None,
         dataset_key: str | None,
         base_model: str,
         config: Mapping[str, Any],
@@ -136,6 +167,7 @@ class Reporter:
         """Register a run (status ``running``); its server id."""
         body = {
             "kind": kind,
+            "name": name,
             "dataset_key": dataset_key,
             "base_model": base_model,
             "config": dict(config),
@@ -154,47 +186,79 @@ class Reporter:
         self,
         run_id: str,
         *,
-        status: str,
+        status: str | None = None,
         error: str | None = None,
         artifacts: Mapping[str, Any] | None = None,
-        finished: bool = False,
+        summary: Mapping[str, Any] | None = None,
     ) -> None:
-        body: dict[str, Any] = {"status": status}
+        """Change a run's status (the server stamps ``finished_at`` on a final one), error,
+        artifacts or summary (both merged into what is stored)."""
+        body: dict[str, Any] = {}
+        if status is not None:
+            body["status"] = status
         if error is not None:
-            body["error"] = error
+            body["error"] = error[:20_000]
         if artifacts is not None:
-            body["artifacts"] = dict(artifacts)
-        if finished:
-            body["finished_at"] = utc_now()
+            body["artifacts"] = finite(artifacts)
+        if summary is not None:
+            body["summary"] = finite(summary)
         self._request("PATCH", f"/api/runs/{run_id}", json=body)
 
-    def try_update_run(self, run_id: str, **kwargs: Any) -> bool:
-        """``update_run`` that logs instead of raising (used while a run is ending)."""
-        try:
-            self.update_run(run_id, **kwargs)
-        except ApiError as exc:
-            log.warning("could not update run %s on the server: %s", run_id, exc)
-            return False
-        return True
+    def start_heartbeat(self, run_id: str, every_s: float = HEARTBEAT_S) -> None:
+        """PATCH an empty body every ``every_s`` seconds from a thread until stopped, so a run
+        busy compiling or checkpointing is not taken for dead."""
+        self.stop_heartbeat()
+        self._heartbeat_stop = threading.Event()
+        stop = self._heartbeat_stop
+
+        def beat() -> None:
+            with httpx.Client(**self._client_args) as client:
+                while not stop.wait(every_s):
+                    try:
+                        self._request("PATCH", f"/api/runs/{run_id}", json={}, client=client)
+                    except ApiError as exc:
+                        log.debug("heartbeat failed: %s", exc)
+
+        self._heartbeat = threading.Thread(target=beat, name="tunix-rt-heartbeat", daemon=True)
+        self._heartbeat.start()
+
+    def stop_heartbeat(self) -> None:
+        self._heartbeat_stop.set()
+        if self._heartbeat is not None:
+            self._heartbeat.join(timeout=5)
+            self._heartbeat = None
 
     def queue_metrics(self, step: int, values: Mapping[str, float], time: str) -> None:
         self._pending_metrics.extend(
             {"step": step, "name": name, "value": value, "time": time}
-            for name, value in values.items()
+            for name, value in finite(values).items()
         )
 
     def flush_metrics(self, run_id: str) -> bool:
-        """Post queued metric rows in one request; on failure keep them for the next flush."""
-        if not self._pending_metrics:
-            return True
-        batch = self._pending_metrics
-        try:
-            self._request("POST", f"/api/runs/{run_id}/metrics", json={"metrics": batch})
-        except ApiError as exc:
-            self._warn("posting metrics", exc)
-            return False
-        self._pending_metrics = []
-        self._warned = False
+        """Post queued metric rows; on a network or server error keep them for the next
+        flush. Rows the server refuses as invalid (4xx) are dropped with a warning: sending
+        them again would not help."""
+        while self._pending_metrics:
+            batch = self._pending_metrics[:MAX_METRICS_PER_POST]
+            try:
+                self._request("POST", f"/api/runs/{run_id}/metrics", json={"metrics": batch})
+            except ApiError as exc:
+                if (
+                    exc.status is not None
+                    and 400 <= exc.status < 500
+                    and exc.status
+                    not in (
+                        408,
+                        429,
+                    )
+                ):
+                    log.warning("the server refused %d metric rows: %s", len(batch), exc)
+                    del self._pending_metrics[: len(batch)]
+                    continue
+                self._warn("posting metrics", exc)
+                return False
+            del self._pending_metrics[: len(batch)]
+            self._warned = False
         return True
 
     # ----------------------------------------------------------------- evaluations
@@ -203,45 +267,32 @@ class Reporter:
         self,
         *,
         name: str,
-        run_id: str | None,
         model: str,
+        run_id: str | None,
         dataset_key: str | None,
-        summary: Mapping[str, float],
-    ) -> str:
+        split: str | None,
+        scorers: Sequence[str],
+        config: Mapping[str, Any],
+        items: Sequence[Mapping[str, Any]],
+    ) -> dict[str, Any]:
+        """Record an evaluation: the server parses, stores (as eval traces) and scores the
+        items (``{item_id, prompt, response, reference_answer, metadata}``); its answer."""
+        if len(items) > MAX_EVALUATION_ITEMS:
+            raise ApiError(
+                f"the server records at most {MAX_EVALUATION_ITEMS} items per evaluation; "
+                f"this one has {len(items)}: set eval.limit or split the data"
+            )
         body = {
-            "name": name,
+            "name": name[:128],
+            "model": model[:256],
             "run_id": run_id,
-            "model": model,
             "dataset_key": dataset_key,
-            "summary": dict(summary),
+            "split": split,
+            "scorers": list(scorers),
+            "config": dict(config),
+            "items": [dict(item) for item in items],
         }
         evaluation = self._json(self._request("POST", "/api/evaluations", json=body))
         if "id" not in evaluation:
             raise ApiError("POST /api/evaluations answered without an id")
-        return str(evaluation["id"])
-
-    def post_traces(self, traces: Sequence[Mapping[str, Any]]) -> list[str]:
-        """Store traces in batches; their ids, in order."""
-        ids: list[str] = []
-        for chunk in _chunks(traces, TRACE_BATCH_SIZE):
-            result = self._json(
-                self._request("POST", "/api/traces/batch", json={"traces": list(chunk)})
-            )
-            chunk_ids = result.get("ids")
-            if not isinstance(chunk_ids, list) or len(chunk_ids) != len(chunk):
-                raise ApiError("POST /api/traces/batch did not answer one id per trace")
-            ids.extend(str(item) for item in chunk_ids)
-        return ids
-
-    def score_evaluation(self, evaluation_id: str, scorer: str) -> dict[str, Any]:
-        """Run the server's built-in ``scorer`` over the evaluation's traces."""
-        body = {
-            "scorer": scorer,
-            "filter": {"source": "eval", "metadata": {"evaluation_id": evaluation_id}},
-        }
-        return self._json(self._request("POST", "/api/scores/bulk", json=body))
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+        return evaluation

@@ -46,6 +46,7 @@ from tunix_rt_training.reporting import ApiError, Reporter
 log = logging.getLogger(__name__)
 
 DEFAULT_RUNS_DIR = Path("artifacts") / "training_runs"
+METRICS_FLUSH_S = 30.0  # slow steps still stream: post at least this often
 
 
 class Interrupted(Exception):
@@ -172,6 +173,7 @@ class RunHooks(tunix_hooks.TrainingHooks):  # type: ignore[misc]
         self.rows: list[dict[str, Any]] = []
         self._start = time.perf_counter()
         self._last = self._start
+        self._last_flush = self._start
 
     def on_train_start(self, train_ctx: Any) -> None:
         self._start = self._last = time.perf_counter()
@@ -233,8 +235,10 @@ class RunHooks(tunix_hooks.TrainingHooks):  # type: ignore[misc]
                 "tokens_per_second": metrics.tokens_per_second,
             }
             self.reporter.queue_metrics(step, values, runs.utc_now())
-            if step % self.config.api.metrics_batch_steps == 0:
+            due = now - self._last_flush >= METRICS_FLUSH_S
+            if step % self.config.api.metrics_batch_steps == 0 or due:
                 self.reporter.flush_metrics(self.api_run_id)
+                self._last_flush = now
         if self.callback is not None:
             self.callback(metrics)
 
@@ -390,21 +394,17 @@ def _run(
     manifest.setdefault("api_run_id", None)
 
     api_run_id: str | None = manifest["api_run_id"]
+    finished_before = (
+        previous is not None
+        and previous.get("status") == "succeeded"
+        and int(previous.get("final_step") or 0) >= config.training.max_steps
+    )
+    if finished_before:
+        reporter = None  # nothing left to train; the server already has the finished run
     if reporter is not None:
-        if api_run_id is None:
-            api_run_id = reporter.create_run(
-                kind="sft",
-                dataset_key=loaded.dataset_key,
-                base_model=_base_model_name(config),
-                config=config.resolved(),
-                seed=config.training.seed,
-                git_sha=manifest["git_sha"],
-                dataset_checksum=loaded.checksum,
-                artifacts=manifest["artifacts"],
-            )
-            manifest["api_run_id"] = api_run_id
-        else:
-            reporter.update_run(api_run_id, status="running")
+        api_run_id = _register(reporter, config, manifest, loaded, run_id, api_run_id)
+        manifest["api_run_id"] = api_run_id
+        reporter.start_heartbeat(api_run_id)
     runs.write_json(run_dir / runs.MANIFEST, manifest)
 
     metrics_path = run_dir / runs.METRICS
@@ -431,6 +431,8 @@ def _run(
     )
 
     error: str | None = None
+    trainer: Any = None
+    start_step = 0
     with metrics_path.open("a", encoding="utf-8") as metrics_file:
         hooks = RunHooks(
             config=config,
@@ -444,25 +446,27 @@ def _run(
             callback=step_callback,
         )
         with mesh:
-            trainer = peft_trainer.PeftTrainer(
-                model, make_optimizer(config, schedule), trainer_config
-            )
-            trainer.with_gen_model_input_fn(model_lib.model_inputs)
-            trainer.with_training_hooks(hooks)
-            start_step = int(trainer.train_steps)
-            if start_step:
-                tqdm.write(f"resuming {run_dir} from step {start_step}", file=sys.stderr)
             try:
+                # Creating the trainer restores the latest checkpoint of the run, if any.
+                trainer = peft_trainer.PeftTrainer(
+                    model, make_optimizer(config, schedule), trainer_config
+                )
+                trainer.with_gen_model_input_fn(model_lib.model_inputs)
+                trainer.with_training_hooks(hooks)
+                start_step = int(trainer.train_steps)
+                if start_step:
+                    tqdm.write(f"resuming {run_dir} from step {start_step}", file=sys.stderr)
                 with _SigintGuard(hooks):
                     trainer.train(counter)
             except _StopRequested:
                 trainer.close()
             except BaseException as exc:
                 error = f"{type(exc).__name__}: {exc}"
-                try:
-                    trainer.close()
-                except Exception as close_exc:  # the crash may have left no usable state
-                    log.warning("could not save a checkpoint after the crash: %s", close_exc)
+                if trainer is not None:
+                    try:
+                        trainer.close()
+                    except Exception as close_exc:  # the crash may have left no usable state
+                        log.warning("could not save a checkpoint after the crash: %s", close_exc)
                 _finish(manifest, run_dir, reporter, api_run_id, "failed", error, trainer)
                 raise
             deferred = hooks.deferred_error
@@ -496,6 +500,41 @@ def _run(
     )
 
 
+def _register(
+    reporter: Reporter,
+    config: Config,
+    manifest: dict[str, Any],
+    loaded: runs.LoadedData,
+    run_id: str,
+    api_run_id: str | None,
+) -> str:
+    """The run's server id: registered now, or (resuming) the one it has, set running again.
+    A run the server already has as succeeded cannot change: training it further is a new run
+    there, which records the run it continues."""
+    if api_run_id is not None:
+        try:
+            reporter.update_run(api_run_id, status="running")
+            return api_run_id
+        except ApiError as exc:
+            if exc.status != 409:
+                raise
+            log.info("the server's run %s is final; registering the continuation", api_run_id)
+    artifacts = dict(manifest["artifacts"])
+    if api_run_id is not None:
+        artifacts["continues_run"] = api_run_id
+    return reporter.create_run(
+        kind="sft",
+        name=config.run_name or run_id,
+        dataset_key=loaded.dataset_key,
+        base_model=_base_model_name(config),
+        config=config.resolved(),
+        seed=config.training.seed,
+        git_sha=manifest["git_sha"],
+        dataset_checksum=loaded.checksum,
+        artifacts=artifacts,
+    )
+
+
 def _finish(
     manifest: dict[str, Any],
     run_dir: Path,
@@ -503,9 +542,12 @@ def _finish(
     api_run_id: str | None,
     status: str,
     error: str | None,
-    trainer: Any,
+    trainer: Any | None,
 ) -> None:
     rows = runs.read_jsonl(run_dir / runs.METRICS)
+    final_step = (
+        int(trainer.train_steps) if trainer is not None else manifest.get("final_step") or 0
+    )
     checkpoint_root = run_dir / runs.CHECKPOINTS
     steps = (
         sorted(int(p.name) for p in checkpoint_root.iterdir() if p.name.isdigit())
@@ -516,26 +558,32 @@ def _finish(
         status=status,
         error=error,
         finished_at=runs.utc_now(),
-        final_step=int(trainer.train_steps),
+        final_step=final_step,
         final_loss=rows[-1]["loss"] if rows else None,
         first_loss=rows[0]["loss"] if rows else None,
         checkpoint_steps=steps,
     )
     manifest["artifacts"] = {
         **manifest.get("artifacts", {}),
-        "final_step": int(trainer.train_steps),
+        "final_step": final_step,
         "checkpoint_steps": steps,
     }
     runs.write_json(run_dir / runs.MANIFEST, manifest)
     if reporter is not None and api_run_id is not None:
+        reporter.stop_heartbeat()
         reporter.flush_metrics(api_run_id)
+        summary = {
+            key: manifest[key]
+            for key in ("first_loss", "final_loss", "final_step")
+            if manifest.get(key) is not None
+        }
         try:
             reporter.update_run(
                 api_run_id,
                 status=status,
                 error=error,
                 artifacts=manifest["artifacts"],
-                finished=status != "running",
+                summary=summary,
             )
         except ApiError as exc:
             log.warning("could not mark run %s %s on the server: %s", api_run_id, status, exc)
