@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,8 +13,10 @@ import pytest
 from flax import nnx
 
 from tunix_rt_training import data as data_lib
+from tunix_rt_training import evaluate, runs
 from tunix_rt_training import model as model_lib
 from tunix_rt_training.config import Config
+from tunix_rt_training.sft import run_sft
 
 VOCAB = 320
 
@@ -149,10 +152,55 @@ def test_mesh_larger_than_the_machine_explains_how_to_simulate(
         model_lib.make_mesh(config.mesh)
 
 
-def test_lora_trains_only_adapters(make_config: Callable[..., Config]) -> None:
-    config = make_config("model.lora={rank: 4, alpha: 8}", "training.seq_len=64")
-    mesh = model_lib.make_mesh(config.mesh)
-    model = model_lib.build_model(config, model_lib.model_spec(config, vocab_size=VOCAB), mesh)
+@pytest.mark.slow
+def test_lora_trains_and_checkpoints_only_the_adapters(
+    make_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    config = make_config(
+        "model.lora={rank: 4, alpha: 8}",
+        "data.limit=4",
+        "training.max_steps=2",
+        "training.batch_size=2",
+        "training.log_every=100",
+        "eval.max_new_tokens=8",
+        f"output.dir={tmp_path / 'run'}",
+    )
+    result = run_sft(config)
+    model = result.model
     assert model_lib.is_lora(model)
     trainable = model_lib.parameter_count(model, trainable_only=True)
     assert 0 < trainable < model_lib.parameter_count(model) / 5
+
+    mesh = model_lib.make_mesh(config.mesh)
+    spec = model_lib.model_spec(config, vocab_size=result.tokenizer.vocab_size())
+    fresh = model_lib.build_model(config, spec, mesh)
+    base = nnx.All(nnx.Param, nnx.Not(nnx.LoRAParam))
+    base_trained = nnx.to_pure_dict(nnx.state(model, base))
+    base_fresh = nnx.to_pure_dict(nnx.state(fresh, base))
+    for (path, a), (_, b) in zip(
+        jax.tree_util.tree_flatten_with_path(base_trained)[0],
+        jax.tree_util.tree_flatten_with_path(base_fresh)[0],
+        strict=True,
+    ):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b), str(path))
+    adapters_trained = jax.tree.leaves(nnx.state(model, nnx.LoRAParam))
+    adapters_fresh = jax.tree.leaves(nnx.state(fresh, nnx.LoRAParam))
+    assert any(
+        not np.array_equal(np.asarray(a), np.asarray(b))
+        for a, b in zip(adapters_trained, adapters_fresh, strict=True)
+    )
+
+    # The checkpoint holds the adapters only; restoring them onto the base model gives back
+    # the trained model's outputs.
+    stored = json.loads((result.run_dir / "checkpoints/2/model_params/_METADATA").read_text())
+    assert stored["tree_metadata"]
+    assert all("_lora_" in key for key in stored["tree_metadata"])
+    restore = Config.model_validate({**config.resolved(), "checkpoint": str(result.run_dir)})
+    records = runs.load_data(config, None).records[:2]
+    restored = evaluate.load_model(restore, mesh, records, tmp_path / "eval")
+    assert restored.step == 2
+    trained = evaluate.LoadedModel(model, result.tokenizer, spec, "trained", None, None, 2, {})
+    prompts = [record.prompt for record in records]
+    assert evaluate.generate(restored, prompts, restore, mesh) == evaluate.generate(
+        trained, prompts, restore, mesh
+    )

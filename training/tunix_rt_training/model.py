@@ -214,12 +214,10 @@ def is_lora(model: nnx.Module) -> bool:
 
 
 def parameter_count(model: nnx.Module, trainable_only: bool = False) -> int:
-    kind = (nnx.LoRAParam if is_lora(model) else nnx.Param) if trainable_only else nnx.Param
-    leaves = jax.tree.leaves(nnx.state(model, kind))
-    total = sum(int(np.prod(leaf.shape)) for leaf in leaves)
-    if not trainable_only and is_lora(model):
-        total += parameter_count(model, trainable_only=True)
-    return total
+    """All parameters (LoRA adapters included: ``LoRAParam`` is a ``Param``), or only those
+    the trainer updates (the adapters when there are any)."""
+    kind = nnx.LoRAParam if trainable_only and is_lora(model) else nnx.Param
+    return sum(int(np.prod(leaf.shape)) for leaf in jax.tree.leaves(nnx.state(model, kind)))
 
 
 # --------------------------------------------------------------------------- inputs
