@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -12,6 +15,8 @@ from tunix_rt_backend.openapi import BODY_MODELS
 
 T = TypeVar("T")
 _JSON_ERROR_TYPES = {"json_invalid", "json_type"}
+# Bodies from this size on are validated with the cyclic garbage collector paused.
+GC_PAUSE_BYTES = 256 * 1024
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -43,7 +48,8 @@ def parse_json(adapter: TypeAdapter[T], body: bytes) -> T:
     if not body.strip():
         raise InvalidJSON("The request body is empty; send a JSON document.")
     try:
-        value = adapter.validate_json(body)
+        with gc_paused() if len(body) >= GC_PAUSE_BYTES else contextlib.nullcontext():
+            value = adapter.validate_json(body)
     except ValidationError as exc:
         errors = exc.errors(include_input=False)
         if errors and errors[0]["type"] in _JSON_ERROR_TYPES and not errors[0]["loc"]:
@@ -63,6 +69,26 @@ def parse_json(adapter: TypeAdapter[T], body: bytes) -> T:
                 details=[{"loc": path, "msg": "NUL character", "type": "nul_character"}],
             )
     return value
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one synchronous burst of allocations.
+
+    Validating a large batch creates hundreds of thousands of objects that all stay alive until
+    the request ends. With the collector running, the allocation thresholds they cross trigger
+    collections that traverse everything alive, again and again: for 10,000 traces that tripled
+    the CPU time of validation (about 0.3 s instead of 0.1 s). The objects hold no reference
+    cycles, nothing else runs on the event loop meanwhile, and collection resumes right after.
+    """
+    if not gc.isenabled():  # someone else paused it: leave it as it is
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def find_nul(value: Any, path: list[str] | None = None) -> list[str] | None:

@@ -1,0 +1,1 @@
+"""Performance measurements (not part of `make test`): run them with `make bench`."""

@@ -1,0 +1,662 @@
+"""Ingest and list benchmark on PostgreSQL (issue 2, "Tests and measures"). Not part of `make test`.
+
+1. Ingest ``--rows`` GSM8K-shaped traces through ``POST /api/traces/batch`` of the real server
+   (``tunix-rt serve`` in a subprocess, with an API key), then truncate and load the very same
+   rows with ``COPY`` (asyncpg ``copy_records_to_table``) into the same table and indexes; print
+   rows/s of each and the ratio API / COPY (target: at least 0.5), ``--repeat`` times (median),
+   with the CPU seconds the server and PostgreSQL spent, which a busy machine disturbs less.
+2. Load ``--list-rows`` traces with ``COPY``, ``VACUUM ANALYZE``, and time ``GET /api/traces``
+   (limit 50): the first page, pages deep in via ``next_cursor``, and filtered pages; print
+   p50 / p95 per case (target: p95 under 50 ms).
+
+Both timings leave out building the input: the API side starts from JSON bodies already
+serialised (a client holding its traces as JSON), the COPY side from records already built.
+
+Run from ``backend/``::
+
+    ../.venv/bin/python benchmarks/ingest.py [--rows 100000] [--list-rows 1000000] [--skip-list]
+                                             [--repeat 3] [--clients 2] [--requests 200]
+
+It creates its own database (admin DSN from ``TUNIX_RT_TEST_POSTGRES_DSN``) and drops it at
+the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import math
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import asyncpg
+import httpx
+import orjson
+
+from tunix_rt_backend.db import create_engine, json_dumps
+from tunix_rt_backend.migrate import upgrade
+from tunix_rt_backend.settings import REPO_DIR, Settings
+from tunix_rt_backend.traces.repository import encode_cursor
+from tunix_rt_backend.traces.schemas import TraceCreate
+from tunix_rt_backend.traces.service import build_row
+
+ADMIN_DSN = os.environ.get(
+    "TUNIX_RT_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+BATCH_SIZE = 10_000
+MAX_TRACE_BYTES = 1_000_000
+LIST_LOAD_CHUNK = 50_000
+PAGE_LIMIT = 50
+TARGET_RATIO = 0.5
+TARGET_P95_MS = 50.0
+# The traces table in COPY order; JSON columns travel as text, which PostgreSQL parses as jsonb.
+COLUMNS = (
+    "id",
+    "created_at",
+    "trace_version",
+    "source",
+    "prompt",
+    "steps",
+    "step_count",
+    "final_answer",
+    "reference_answer",
+    "tags",
+    "metadata",
+    "content_hash",
+    "run_id",
+)
+
+
+def gsm8k_dir() -> Path:
+    """The shared GSM8K copy: beside the checkout, or named by TUNIX_RT_GSM8K_DIR."""
+    override = os.environ.get("TUNIX_RT_GSM8K_DIR")
+    return Path(override) if override else REPO_DIR.parent / "shared" / "data" / "gsm8k"
+
+
+@dataclass(frozen=True)
+class Problem:
+    question: str
+    steps: tuple[str, ...]
+    answer: str
+
+
+def load_problems() -> list[Problem]:
+    path = gsm8k_dir() / "train.jsonl"
+    if not path.is_file():
+        raise SystemExit(f"GSM8K not found at {path}; set TUNIX_RT_GSM8K_DIR to its folder.")
+    problems: list[Problem] = []
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            item = orjson.loads(line)
+            work, _, answer = str(item["answer"]).rpartition("####")
+            steps = tuple(s.strip() for s in work.splitlines() if s.strip())
+            problems.append(Problem(str(item["question"]), steps, answer.strip()))
+    return problems
+
+
+def source_of(i: int) -> str:
+    # 89 % / 10 % / 1 %: a common and a rare source for the filter measurements.
+    if i % 100 == 0:
+        return "imported"
+    return "synthetic" if i % 10 == 1 else "gsm8k"
+
+
+def make_payload(problems: Sequence[Problem], i: int) -> dict[str, Any]:
+    """Trace number ``i``: GSM8K row ``i mod 7473``, made distinct by its metadata index."""
+    problem = problems[i % len(problems)]
+    return {
+        "prompt": problem.question,
+        "steps": [{"type": "reasoning", "content": step} for step in problem.steps],
+        "final_answer": problem.answer,
+        "reference_answer": problem.answer,
+        "source": source_of(i),
+        "tags": ["math", f"bucket-{i % 100}"],
+        "metadata": {
+            "split": "test" if i % 10 == 3 else "train",
+            "index": i,
+            "row": i % len(problems),
+            "group": i % 1000,
+        },
+    }
+
+
+def copy_record(payload: dict[str, Any], now: dt.datetime) -> tuple[Any, ...]:
+    """The row the service would store for ``payload`` (same content hash), in COPY order."""
+    row = build_row(TraceCreate.model_validate(payload), now=now, max_bytes=MAX_TRACE_BYTES)
+    return (
+        row["id"],
+        row["created_at"],
+        row["trace_version"],
+        row["source"],
+        row["prompt"],
+        json_dumps(row["steps"]),
+        row["step_count"],
+        row["final_answer"],
+        row["reference_answer"],
+        json_dumps(row["tags"]),
+        json_dumps(row["meta"]),
+        row["content_hash"],
+        row["run_id"],
+    )
+
+
+def chunks(count: int, size: int) -> Iterator[range]:
+    for start in range(0, count, size):
+        yield range(start, min(start + size, count))
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- database and server ---------------------------------------------------------------------
+
+
+def _dsn_for(name: str) -> str:
+    return f"{ADMIN_DSN.rsplit('/', 1)[0]}/{name}"
+
+
+@contextlib.asynccontextmanager
+async def fresh_database() -> AsyncIterator[str]:
+    """A new, uniquely named database, migrated; yields its asyncpg DSN and drops it after."""
+    try:
+        admin = await asyncpg.connect(ADMIN_DSN, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        raise SystemExit(f"PostgreSQL is unreachable at {ADMIN_DSN}: {exc}") from None
+    name = f"tunix_rt_bench_{uuid.uuid4().hex[:12]}"
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    dsn = _dsn_for(name)
+    try:
+        engine = create_engine(Settings(database_url=sqlalchemy_url(dsn)))
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+        yield dsn
+    finally:
+        admin = await asyncpg.connect(ADMIN_DSN, timeout=5)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+        say(f"dropped database {name}")
+
+
+def sqlalchemy_url(dsn: str) -> str:
+    return dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    process: asyncio.subprocess.Process
+    base_url: str
+    api_key: str
+    log: IO[bytes]
+
+    def client(self, **options: Any) -> httpx.AsyncClient:
+        headers = {"Authorization": f"Bearer {self.api_key}"}
+        return httpx.AsyncClient(base_url=self.base_url, headers=headers, **options)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log_tail(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()[-4000:].decode(errors="replace")
+
+
+@contextlib.asynccontextmanager
+async def running_server(dsn: str) -> AsyncIterator[Server]:
+    """``tunix-rt serve`` on a free loopback port, against ``dsn``; stopped with SIGINT after."""
+    port = free_port()
+    executable = Path(sys.executable).with_name("tunix-rt")
+    # With an API key, as a deployment would run (and whatever keys the environment names).
+    api_key = secrets.token_urlsafe(24)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TUNIX_RT_API_KEYS")},
+        "TUNIX_RT_DATABASE_URL": sqlalchemy_url(dsn),
+        "TUNIX_RT_API_KEYS": api_key,
+    }
+    command = [str(executable), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with tempfile.TemporaryFile() as log:
+        process = await asyncio.create_subprocess_exec(
+            *command, "--log-level", "warning", env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        server = Server(process, f"http://127.0.0.1:{port}", api_key, log)
+        try:
+            await _wait_healthy(server)
+            say(f"server: {' '.join(command)} (pid {process.pid})")
+            yield server
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    await asyncio.wait_for(process.wait(), 30)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
+
+
+async def _wait_healthy(server: Server) -> None:
+    deadline = time.monotonic() + 60
+    async with server.client(timeout=5) as http:
+        while time.monotonic() < deadline:
+            if server.process.returncode is not None:
+                raise SystemExit(f"the server exited early:\n{server.log_tail()}")
+            with contextlib.suppress(httpx.TransportError):
+                if (await http.get("/api/health")).status_code == 200:
+                    return
+            await asyncio.sleep(0.2)
+    raise SystemExit(f"the server did not become healthy within 60 s:\n{server.log_tail()}")
+
+
+# --- ingest: API against COPY ----------------------------------------------------------------
+
+
+def _process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a local process has used, or None if it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+async def _cpu_snapshot(conn: asyncpg.Connection, server_pid: int) -> dict[int, float]:
+    """CPU used so far by the server process and every backend connected to this database."""
+    backends = await conn.fetch(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+    )
+    snapshot: dict[int, float] = {}
+    for pid in [server_pid, *(int(row["pid"]) for row in backends)]:
+        cpu = _process_cpu(pid)
+        if cpu is not None:
+            snapshot[pid] = cpu
+    return snapshot
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One timed load: wall seconds, and CPU seconds of the server and of the database."""
+
+    seconds: float
+    server_cpu: float | None
+    database_cpu: float | None
+
+
+async def timed(conn: asyncpg.Connection, server_pid: int, work: Awaitable[None]) -> Phase:
+    before = await _cpu_snapshot(conn, server_pid)
+    started = time.perf_counter()
+    await work
+    seconds = time.perf_counter() - started
+    after = await _cpu_snapshot(conn, server_pid)
+    if server_pid not in before or len(before) < 2:
+        return Phase(seconds, None, None)  # not Linux, or the database is on another machine
+    server = after.get(server_pid, before[server_pid]) - before[server_pid]
+    database = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items() if pid != server_pid)
+    return Phase(seconds, server, database)
+
+
+@dataclass(frozen=True)
+class IngestRound:
+    rows: int
+    api: Phase
+    copy: Phase
+
+    @property
+    def api_rate(self) -> float:
+        return self.rows / self.api.seconds
+
+    @property
+    def copy_rate(self) -> float:
+        return self.rows / self.copy.seconds
+
+    @property
+    def ratio(self) -> float:
+        return self.api_rate / self.copy_rate
+
+
+async def ingest_api(server: Server, bodies: Sequence[tuple[int, bytes]], clients: int) -> None:
+    """POST every batch body, ``clients`` requests in flight, checking each answer."""
+    pending = list(reversed(bodies))
+    done = 0
+
+    async def worker(http: httpx.AsyncClient) -> None:
+        nonlocal done
+        while pending:
+            size, body = pending.pop()
+            response = await http.post(
+                "/api/traces/batch",
+                content=body,
+                headers={"Content-Type": "application/json"},
+            )
+            if response.status_code != 201:
+                raise SystemExit(f"batch failed: {response.status_code} {response.text[:500]}")
+            result = response.json()
+            if result["created"] != size or len(result["ids"]) != size:
+                raise SystemExit(f"batch stored {result['created']} of {size} traces")
+            done += size
+            say(f"  api: {done:>9,} rows")
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with server.client(timeout=600, limits=limits) as http:
+        await asyncio.gather(*(worker(http) for _ in range(clients)))
+
+
+async def ingest_copy(conn: asyncpg.Connection, records: Sequence[tuple[Any, ...]]) -> None:
+    """COPY the records in chunks of one batch each (a commit per chunk, as the API does)."""
+    for part in chunks(len(records), BATCH_SIZE):
+        await conn.copy_records_to_table(
+            "traces", records=records[part.start : part.stop], columns=COLUMNS
+        )
+        say(f"  copy: {part.stop:>8,} rows")
+
+
+async def _fresh_table(conn: asyncpg.Connection) -> None:
+    await conn.execute("TRUNCATE traces CASCADE")
+    # Flush dirty pages now, so that no timed phase pays for the previous one's writes.
+    with contextlib.suppress(asyncpg.PostgresError):
+        await conn.execute("CHECKPOINT")
+
+
+async def _expect_rows(conn: asyncpg.Connection, expected: int, how: str) -> None:
+    stored = int(await conn.fetchval("SELECT count(*) FROM traces"))
+    if stored != expected:
+        raise SystemExit(f"{how} stored {stored:,} rows, expected {expected:,}")
+
+
+def _load_note() -> str:
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+
+
+async def measure_ingest(
+    dsn: str, server: Server, problems: Sequence[Problem], args: argparse.Namespace
+) -> list[IngestRound]:
+    rows: int = args.rows
+    say(f"building {rows:,} traces ...")
+    payloads = [make_payload(problems, i) for i in range(rows)]
+    bodies = [
+        (len(part), orjson.dumps({"traces": payloads[part.start : part.stop]}))
+        for part in chunks(rows, BATCH_SIZE)
+    ]
+    now = dt.datetime.now(dt.UTC)
+    records = [copy_record(p, now) for p in payloads]
+    del payloads
+    rounds: list[IngestRound] = []
+    conn = await asyncpg.connect(dsn)
+    try:
+        for number in range(1, args.repeat + 1):
+            await _fresh_table(conn)
+            say(f"round {number}: POST /api/traces/batch, {args.clients} clients ({_load_note()})")
+            api_work = ingest_api(server, bodies, args.clients)
+            api = await timed(conn, server.pid, api_work)
+            await _expect_rows(conn, rows, "the API")
+            await _fresh_table(conn)
+            say(f"round {number}: COPY of the same rows ({_load_note()})")
+            copy = await timed(conn, server.pid, ingest_copy(conn, records))
+            await _expect_rows(conn, rows, "COPY")
+            rounds.append(IngestRound(rows, api, copy))
+    finally:
+        await conn.close()
+    return rounds
+
+
+# --- list latency ----------------------------------------------------------------------------
+
+
+async def load_for_list(dsn: str, problems: Sequence[Problem], rows: int) -> None:
+    """COPY ``rows`` traces, one every 2.5 s up to now, then VACUUM ANALYZE."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("TRUNCATE traces CASCADE")
+        first = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=2.5 * rows)
+        started = time.perf_counter()
+        for part in chunks(rows, LIST_LOAD_CHUNK):
+            records = [
+                copy_record(make_payload(problems, i), first + dt.timedelta(seconds=2.5 * i))
+                for i in part
+            ]
+            await conn.copy_records_to_table("traces", records=records, columns=COLUMNS)
+            elapsed = time.perf_counter() - started
+            say(f"  loaded {part.stop:>9,} rows ({elapsed:.0f} s)")
+        # Autovacuum would get there on its own after a load this size; do it now.
+        await conn.execute("VACUUM ANALYZE traces")
+    finally:
+        await conn.close()
+
+
+@dataclass(frozen=True)
+class ListCase:
+    label: str
+    params: dict[str, str]
+    # "repeat": the same first page each time; "walk": follow next_cursor, from the start again
+    # at the end; "deep": walk from the middle of the table.
+    mode: str = "walk"
+
+
+LIST_CASES = (
+    ListCase("first page", {}, "repeat"),
+    ListCase("next pages (walk from the top)", {}),
+    ListCase("deep pages (walk from row N/2)", {}, "deep"),
+    ListCase("source=gsm8k (89 %)", {"source": "gsm8k"}),
+    ListCase("source=imported (1 %)", {"source": "imported"}),
+    ListCase("tag=math (100 %)", {"tag": "math"}),
+    ListCase("tag=bucket-7 (1 %)", {"tag": "bucket-7"}),
+    ListCase("metadata.split=train (90 %)", {"metadata.split": "train"}),
+    ListCase("metadata.split=test (10 %)", {"metadata.split": "test"}),
+    ListCase("metadata.group=7 (0.1 %)", {"metadata.group": "7"}),
+    ListCase("q=total (~20 %)", {"q": "total"}),
+    ListCase("q=apples (~2 %)", {"q": "apples"}),
+    # Words near 1 %: the ones the planner misjudged before migration 0004 (finer statistics).
+    ListCase("q=toy (~0.7 %)", {"q": "toy"}),
+    ListCase("q=marbles (~0.9 %)", {"q": "marbles"}),
+    ListCase("q=pizza (~1 %)", {"q": "pizza"}),
+    ListCase("q=clips (~0.03 %)", {"q": "clips"}),
+    ListCase("source=gsm8k & tag=bucket-7", {"source": "gsm8k", "tag": "bucket-7"}),
+)
+
+
+@dataclass(frozen=True)
+class ListResult:
+    case: ListCase
+    matches: int
+    latencies_ms: list[float]
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1)]
+
+
+async def _middle_cursor(dsn: str) -> str:
+    conn = await asyncpg.connect(dsn)
+    try:
+        row = await conn.fetchrow(
+            "SELECT created_at, id FROM traces ORDER BY created_at DESC, id DESC "
+            "OFFSET (SELECT count(*) / 2 FROM traces) LIMIT 1"
+        )
+    finally:
+        await conn.close()
+    return encode_cursor(row["created_at"], row["id"])
+
+
+async def measure_case(
+    http: httpx.AsyncClient, case: ListCase, requests: int, middle: str
+) -> ListResult:
+    count = await http.get("/api/traces/count", params=case.params)
+    matches = int(count.json()["count"])
+    start = middle if case.mode == "deep" else None
+    cursor = start
+    latencies: list[float] = []
+    warmup = 5
+    for n in range(requests + warmup):
+        params = dict(case.params, limit=str(PAGE_LIMIT))
+        if cursor is not None:
+            params["cursor"] = cursor
+        began = time.perf_counter()
+        response = await http.get("/api/traces", params=params)
+        elapsed = (time.perf_counter() - began) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{case.label}: {response.status_code} {response.text[:300]}")
+        page = response.json()
+        if n >= warmup:
+            latencies.append(elapsed)
+        if case.mode != "repeat":
+            cursor = page["next_cursor"] or start
+    return ListResult(case, matches, latencies)
+
+
+async def measure_list(server: Server, dsn: str, requests: int) -> list[ListResult]:
+    middle = await _middle_cursor(dsn)
+    results: list[ListResult] = []
+    async with server.client(timeout=60) as http:
+        for case in LIST_CASES:
+            result = await measure_case(http, case, requests, middle)
+            say(
+                f"  {case.label:<34} p50 {result.percentile(0.5):6.1f} ms   "
+                f"p95 {result.percentile(0.95):6.1f} ms"
+            )
+            results.append(result)
+    return results
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def describe_machine() -> str:
+    memory = ""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f", {int(line.split()[1]) / 1024**2:.0f} GiB memory"
+    return f"{os.cpu_count()} CPUs{memory}, {platform.system()} {platform.machine()}"
+
+
+def _per_1k(cpu: float | None, rows: int) -> str:
+    return "   n/a" if cpu is None else f"{1000 * cpu / rows:6.3f}"
+
+
+def report_ingest(rounds: Sequence[IngestRound], clients: int) -> None:
+    rows = rounds[0].rows
+    say("")
+    say(
+        f"Ingest of {rows:,} GSM8K-shaped traces, batches of {BATCH_SIZE:,}: API = POST "
+        f"/api/traces/batch with {clients} requests in flight; COPY = copy_records_to_table, "
+        "one connection"
+    )
+    say("  CPU columns: CPU seconds per 1,000 rows, of the server process and of PostgreSQL")
+    say(
+        "  | round | API rows/s | COPY rows/s | API / COPY | API server CPU | API db CPU | "
+        "COPY db CPU |"
+    )
+    say(
+        "  |-------|------------|-------------|------------|----------------|------------|"
+        "-------------|"
+    )
+    for number, r in enumerate(rounds, 1):
+        say(
+            f"  | {number:>5} | {r.api_rate:>10,.0f} | {r.copy_rate:>11,.0f} | {r.ratio:>10.2f} | "
+            f"{_per_1k(r.api.server_cpu, rows):>14} | {_per_1k(r.api.database_cpu, rows):>10} | "
+            f"{_per_1k(r.copy.database_cpu, rows):>11} |"
+        )
+    ratio = statistics.median(r.ratio for r in rounds)
+    verdict = "meets" if ratio >= TARGET_RATIO else "MISSES"
+    say(
+        f"  ratio API / COPY: {ratio:.2f}"
+        + (" (median of the rounds)" if len(rounds) > 1 else "")
+        + f", which {verdict} the target of {TARGET_RATIO}"
+    )
+
+
+def report_list(results: Sequence[ListResult], rows: int, requests: int) -> None:
+    say("")
+    say(
+        f"GET /api/traces (limit {PAGE_LIMIT}) at {rows:,} rows, {requests} sequential requests "
+        "per case"
+    )
+    say(f"  | {'case':<34} | {'matches':>9} | {'p50 ms':>6} | {'p95 ms':>6} | {'max ms':>6} |")
+    say(f"  |{'-' * 36}|{'-' * 11}|{'-' * 8}|{'-' * 8}|{'-' * 8}|")
+    for result in results:
+        say(
+            f"  | {result.case.label:<34} | {result.matches:>9,} | "
+            f"{result.percentile(0.5):>6.1f} | {result.percentile(0.95):>6.1f} | "
+            f"{max(result.latencies_ms):>6.1f} |"
+        )
+    worst = max(result.percentile(0.95) for result in results)
+    verdict = "meets" if worst < TARGET_P95_MS else "MISSES"
+    say(f"  worst p95: {worst:.1f} ms ({verdict} the target of p95 < {TARGET_P95_MS:.0f} ms)")
+
+
+async def run(args: argparse.Namespace) -> None:
+    problems = load_problems()
+    say(f"machine: {describe_machine()}; GSM8K rows: {len(problems):,}")
+    async with fresh_database() as dsn, running_server(dsn) as server:
+        conn = await asyncpg.connect(dsn)
+        try:
+            say(f"PostgreSQL: {await conn.fetchval('SHOW server_version')}")
+        finally:
+            await conn.close()
+        rounds: list[IngestRound] = []
+        if args.rows > 0:
+            rounds = await measure_ingest(dsn, server, problems, args)
+            report_ingest(rounds, args.clients)
+        if not args.skip_list:
+            say(f"\nloading {args.list_rows:,} traces with COPY for the list measurements ...")
+            await load_for_list(dsn, problems, args.list_rows)
+            say(f"measuring list latency ({_load_note()})")
+            results = await measure_list(server, dsn, args.requests)
+            if rounds:
+                report_ingest(rounds, args.clients)
+            report_list(results, args.list_rows, args.requests)
+            say(f"({_load_note()} at the end)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--rows", type=int, default=100_000, help="traces to ingest (0: skip)")
+    parser.add_argument("--list-rows", type=int, default=1_000_000, help="table size for lists")
+    parser.add_argument("--skip-list", action="store_true", help="skip the list measurements")
+    parser.add_argument("--clients", type=int, default=2, help="batch requests in flight")
+    parser.add_argument("--repeat", type=int, default=3, help="ingest rounds (API, then COPY)")
+    parser.add_argument("--requests", type=int, default=200, help="list requests per case")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        asyncio.run(run(args))
+    except KeyboardInterrupt:
+        say("interrupted")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
