@@ -60,6 +60,13 @@ test: install
 bench: install
 	cd backend && ../$(BIN)/python benchmarks/ingest.py
 
+# 50 clients mixing ingest, list, get and export for 60 s against `tunix-rt serve` on a fresh
+# PostgreSQL database: errors and p50/p95/p99 per endpoint (docs/performance.md, "Load").
+# Not part of `make test`. LOAD_ARGS passes options, e.g. LOAD_ARGS="--clients 20 --seconds 30".
+.PHONY: load
+load: install
+	cd backend && ../$(BIN)/python -m benchmarks.load $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) backend/.pytest_cache backend/.mypy_cache backend/.coverage
 
