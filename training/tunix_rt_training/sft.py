@@ -19,6 +19,7 @@ same data order as an uninterrupted run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import signal
@@ -170,7 +171,6 @@ class RunHooks(tunix_hooks.TrainingHooks):  # type: ignore[misc]
         self.callback = callback
         self.stop_requested = False
         self.deferred_error: Exception | None = None
-        self.rows: list[dict[str, Any]] = []
         self._start = time.perf_counter()
         self._last = self._start
         self._last_flush = self._start
@@ -216,9 +216,7 @@ class RunHooks(tunix_hooks.TrainingHooks):  # type: ignore[misc]
             tokens_per_second=round(self.tokens.step_tokens(step, accumulation) / duration, 2),
             elapsed_s=round(self.elapsed_offset + now - self._start, 4),
         )
-        row = metrics.as_row()
-        self.rows.append(row)
-        self.metrics_file.write(json.dumps(row) + "\n")
+        self.metrics_file.write(json.dumps(metrics.as_row()) + "\n")
         self.metrics_file.flush()
         max_steps = self.config.training.max_steps
         if step % self.config.training.log_every == 0 or step == max_steps or step == 1:
@@ -460,6 +458,15 @@ def _run(
                     trainer.train(counter)
             except _StopRequested:
                 trainer.close()
+            except KeyboardInterrupt:
+                # A second Ctrl-C: stop now. The step in flight may have half-updated the
+                # state, so nothing is saved; the last periodic checkpoint stays the resume point.
+                if trainer is not None:
+                    with contextlib.suppress(Exception):
+                        trainer.checkpoint_manager.close()  # let in-flight saves finish
+                error = "aborted by a second Ctrl-C; running again resumes from the last checkpoint"
+                _finish(manifest, run_dir, reporter, api_run_id, "cancelled", error, None)
+                raise Interrupted(error) from None
             except BaseException as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 if trainer is not None:
@@ -545,15 +552,14 @@ def _finish(
     trainer: Any | None,
 ) -> None:
     rows = runs.read_jsonl(run_dir / runs.METRICS)
-    final_step = (
-        int(trainer.train_steps) if trainer is not None else manifest.get("final_step") or 0
-    )
     checkpoint_root = run_dir / runs.CHECKPOINTS
     steps = (
         sorted(int(p.name) for p in checkpoint_root.iterdir() if p.name.isdigit())
-        if (checkpoint_root.exists())
+        if checkpoint_root.exists()
         else []
     )
+    # Without a trainer (an abort) the run stands where its last checkpoint is.
+    final_step = int(trainer.train_steps) if trainer is not None else (steps[-1] if steps else 0)
     manifest.update(
         status=status,
         error=error,
