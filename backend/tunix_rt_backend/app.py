@@ -15,8 +15,9 @@ from tunix_rt_backend import __version__
 from tunix_rt_backend.auth import ApiKeyMiddleware
 from tunix_rt_backend.datasets.router import router as datasets_router
 from tunix_rt_backend.db import create_engine, create_sessionmaker
-from tunix_rt_backend.errors import install_error_handlers
+from tunix_rt_backend.errors import allowed_methods, install_error_handlers
 from tunix_rt_backend.evaluations.router import router as evaluations_router
+from tunix_rt_backend.nul import RejectNulMiddleware
 from tunix_rt_backend.openapi import install_openapi, operation_id
 from tunix_rt_backend.runs.router import router as runs_router
 from tunix_rt_backend.scores.router import router as scores_router
@@ -49,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
 
+    # Innermost: unauthenticated callers get their 401 first.
+    app.add_middleware(RejectNulMiddleware)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -80,6 +83,9 @@ def _mount_dashboard(app: FastAPI, dist: Path) -> None:
     @app.get("/{path:path}", include_in_schema=False)
     def dashboard(path: str, request: Request) -> Response:  # sync: file checks run off the loop
         if path == "api" or path.startswith("api/"):
+            allowed = allowed_methods(request)
+            if allowed:  # an API route answers other methods here
+                raise StarletteHTTPException(405, headers={"Allow": ", ".join(allowed)})
             raise StarletteHTTPException(404, f"No API route {request.url.path}.")
         index = root / "index.html"
         if not index.is_file():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -134,6 +136,28 @@ def is_database_unavailable(exc: BaseException) -> bool:
     return isinstance(orig, ConnectionError | OSError)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """The methods documented for the request's path, for the Allow header of a 405.
+
+    A literal path (``/api/traces/import``) wins over a parameter at the same place
+    (``/api/traces/{trace_id}``), as it does in routing.
+    """
+    path = request.url.path
+    best: tuple[int, list[str]] | None = None
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if _template_pattern(template).fullmatch(path):
+            params = template.count("{")
+            if best is None or params < best[0]:
+                best = (params, sorted(method.upper() for method in operations))
+    return best[1] if best else []
+
+
+@functools.cache
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[^}]+\}", template)
+    return re.compile("[^/]+".join(re.escape(part) for part in parts))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
@@ -149,10 +173,19 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405 and request.url.path.startswith("/api/"):
+            # Starlette names the methods of the first route on the path only.
+            allowed = allowed_methods(request)
+            if not allowed:  # only the dashboard's catch-all matched
+                return error_response(
+                    404, "not_found", f"No API route {request.url.path}.", None, None
+                )
+            headers = {**(headers or {}), "Allow": ", ".join(allowed)}
         code = _STATUS_CODES.get(exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-        return error_response(exc.status_code, code, message, None, getattr(exc, "headers", None))
+        return error_response(exc.status_code, code, message, None, headers)
 
     async def _database_error(_: Request, exc: Exception) -> JSONResponse:
         if not is_database_unavailable(exc):

@@ -49,7 +49,10 @@ class SplitRequest(BaseModel):
         default="prompt",
         description="Traces with the same (normalised) prompt always land on the same side.",
     )
-    seed: int | None = Field(default=None, description="Defaults to the build's seed, else 0.")
+    # Hashed as 8 unsigned bytes.
+    seed: int | None = Field(
+        default=None, ge=0, le=2**63 - 1, description="Defaults to the build's seed, else 0."
+    )
 
 
 class DatasetBuildRequest(BaseModel):
@@ -59,7 +62,7 @@ class DatasetBuildRequest(BaseModel):
     dataset_version: DatasetVersion
     filters: TraceFilter = Field(default_factory=TraceFilter)
     selection_strategy: Strategy = "latest"
-    seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
+    seed: int | None = Field(default=None, ge=0, le=2**31 - 1)  # a 32-bit INTEGER column
     limit: int = Field(ge=1, le=MAX_LIMIT)
     dedup: bool = Field(default=False, description="Drop repeats of normalised prompt + answer.")
     split: SplitRequest | None = None

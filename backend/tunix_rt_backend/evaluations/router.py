@@ -67,7 +67,7 @@ async def get(session: SessionDep, evaluation_id: uuid.UUID) -> EvaluationRead:
 async def items(
     session: SessionDep,
     evaluation_id: uuid.UUID,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> EvaluationItemPage:
     return await service.items(session, evaluation_id=evaluation_id, offset=offset, limit=limit)

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from tunix_rt_backend.jsonvalues import JsonObject
+
 DEFAULT_SCORERS = ["answer_match", "format_exact", "format_approx", "gsm8k_reward"]
 Text128 = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
@@ -21,7 +23,7 @@ class EvaluationItemIn(BaseModel):
     prompt: str = Field(description="The question as the user wrote it.")
     response: str = Field(description="The model's raw generated text.")
     reference_answer: str | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: JsonObject = Field(default_factory=dict)
 
     @field_validator("prompt")
     @classmethod
@@ -44,7 +46,7 @@ class EvaluationCreate(BaseModel):
     dataset_key: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
     split: Annotated[str, StringConstraints(min_length=1, max_length=16)] | None = None
     scorers: list[Text128] = Field(default_factory=lambda: list(DEFAULT_SCORERS), min_length=1)
-    config: dict[str, Any] = Field(default_factory=dict, description="Generation settings.")
+    config: JsonObject = Field(default_factory=dict, description="Generation settings.")
     items: list[EvaluationItemIn] = Field(min_length=1, max_length=10_000)
 
     @field_validator("items")

@@ -13,6 +13,7 @@ from tunix_rt_backend.http import json_body_openapi, parse_json, read_body
 from tunix_rt_backend.openapi import ERROR_RESPONSES
 from tunix_rt_backend.runs import service
 from tunix_rt_backend.runs.schemas import (
+    MAX_STEP,
     MetricList,
     MetricsAccepted,
     MetricsIn,
@@ -97,6 +98,6 @@ async def metrics(
     session: SessionDep,
     run_id: uuid.UUID,
     name: Annotated[str | None, Query(max_length=64)] = None,
-    after_step: Annotated[int | None, Query(ge=-1)] = None,
+    after_step: Annotated[int | None, Query(ge=-1, le=MAX_STEP)] = None,
 ) -> MetricList:
     return await service.metrics(session, run_id=run_id, name=name, after_step=after_step)

@@ -8,9 +8,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from tunix_rt_backend.jsonvalues import JsonObject
+
 RunKind = Literal["sft", "grpo"]
 RunStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 TERMINAL: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
+MAX_STEP = 2**31 - 1  # run_metrics.step is a 32-bit INTEGER column
 MetricName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./-]{1,64}$")]
 
 
@@ -23,10 +26,10 @@ class RunCreate(BaseModel):
     dataset_key: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
     dataset_checksum: Annotated[str, StringConstraints(max_length=64)] | None = None
     base_model: Annotated[str, StringConstraints(min_length=1, max_length=256)]
-    config: dict[str, Any] = Field(default_factory=dict, description="The resolved config.")
+    config: JsonObject = Field(default_factory=dict, description="The resolved config.")
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
     git_sha: Annotated[str, StringConstraints(max_length=64)] | None = None
-    artifacts: dict[str, Any] = Field(default_factory=dict)
+    artifacts: JsonObject = Field(default_factory=dict)
 
 
 class RunUpdate(BaseModel):
@@ -34,8 +37,8 @@ class RunUpdate(BaseModel):
 
     status: RunStatus | None = None
     error: Annotated[str, StringConstraints(max_length=20_000)] | None = None
-    artifacts: dict[str, Any] | None = Field(default=None, description="Merged into the stored.")
-    summary: dict[str, Any] | None = Field(default=None, description="Merged into the stored.")
+    artifacts: JsonObject | None = Field(default=None, description="Merged into the stored.")
+    summary: JsonObject | None = Field(default=None, description="Merged into the stored.")
 
 
 class RunRead(BaseModel):
@@ -65,7 +68,7 @@ class RunList(BaseModel):
 class MetricIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    step: int = Field(ge=0)
+    step: int = Field(ge=0, le=MAX_STEP)
     name: MetricName
     value: float = Field(allow_inf_nan=False)
     time: dt.datetime | None = Field(default=None, description="When measured; default now.")

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
+from tunix_rt_backend.jsonvalues import JsonObject
 from tunix_rt_backend.traces.filters import TraceFilter
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
@@ -29,7 +30,7 @@ class ExternalScoreCreate(BaseModel):
     name: Name
     value: float = Field(allow_inf_nan=False)
     label: Annotated[str, StringConstraints(max_length=128)] | None = None
-    details: dict[str, Any] = Field(default_factory=dict)
+    details: JsonObject = Field(default_factory=dict)
     source: Literal["human", "judge"]
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 
+from tunix_rt_backend.jsonvalues import INT64_MAX, INT64_MIN, json_value_problem
 from tunix_rt_backend.scores.models import Score
 from tunix_rt_backend.traces.models import Trace
 
@@ -70,6 +71,9 @@ class TraceFilter(BaseModel):
                 )
             if isinstance(item, dict | list):
                 raise ValueError(f"metadata.{key} must be a string, number, boolean or null")
+            problem = json_value_problem(item, f"metadata.{key}")
+            if problem is not None:
+                raise ValueError(problem)
         return value
 
 
@@ -87,8 +91,10 @@ def coerce_query_value(raw: str) -> list[Any]:
         except ValueError:
             pass
         else:
-            if number.is_integer() and "." not in raw and "e" not in lowered:
-                candidates.append(int(number))
+            whole = number.is_integer() and "." not in raw and "e" not in lowered
+            # Stored integers fit in 64 bits, so a longer one can only equal a stored float.
+            if whole and INT64_MIN <= int(raw) <= INT64_MAX:
+                candidates.append(int(raw))
             elif number == number and abs(number) != float("inf"):
                 candidates.append(number)
     return candidates

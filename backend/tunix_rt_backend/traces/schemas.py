@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from tunix_rt_backend.jsonvalues import JsonObject
 from tunix_rt_backend.scores.schemas import ScoreRead
 from tunix_rt_backend.traces.filters import TraceFilter
 
@@ -40,7 +41,7 @@ class TraceCreate(BaseModel):
     reference_answer: str | None = Field(default=None, description="The known correct answer.")
     source: Source = Field(default="manual", description="Where the trace came from.")
     tags: list[Tag] = Field(default_factory=list, max_length=64)
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: JsonObject = Field(default_factory=dict)
     trace_version: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)
     ] = "1.0"
