@@ -29,7 +29,7 @@ from .conftest import SAMPLE_DATA, TINY_CONFIG
 ADMIN_DSN = os.environ.get(
     "TUNIX_RT_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-HEARTBEAT_TIMEOUT_S = 4.0
+HEARTBEAT_TIMEOUT_S = 8.0
 MAX_STEPS = 60
 CHECKPOINT_EVERY = 5
 KILL_AFTER_CHECKPOINT = 10  # the first checkpoint at or after this step triggers the kill

@@ -101,7 +101,9 @@ def _body(writer: int, batch: int, item: int) -> dict[str, object]:
 def _write(writer: int, url: str, ledger: Ledger) -> None:
     answers: list[Answer] = []
     try:
-        with Client(url, transport=RecordingTransport(answers)) as api:
+        # Six retries (about 31 s of back-off) outlast the outage with room for a slow machine
+        # restarting PostgreSQL; the default three (7 s) are for blips.
+        with Client(url, retries=6, transport=RecordingTransport(answers)) as api:
             batch = 0
             while not ledger.stop.is_set():
                 bodies = [_body(writer, batch, item) for item in range(BATCH)]
