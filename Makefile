@@ -9,28 +9,36 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export TUNIX_RT_TEST_POSTGRES_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help install run test lint format typecheck test-backend test-smoke bench clean
+.PHONY: help install run test lint format typecheck test-backend test-smoke test-secrets \
+	test-audit fuzz bench clean
 
 # Each part of the project adds its own install steps and test suites from a fragment:
 # INSTALL_TARGETS (run by `make install`) and TEST_TARGETS (run by `make test`, in order).
 INSTALL_TARGETS := $(VENV)/.backend-installed
-TEST_TARGETS := lint typecheck test-backend test-smoke
+TEST_TARGETS := lint typecheck test-backend test-smoke test-secrets
 -include training/training.mk
 -include frontend/frontend.mk
 -include e2e/e2e.mk
+# Last: it asks PyPI's and npm's advisory services (needs network access; CI has it).
+TEST_TARGETS += test-audit
 
 help:
 	@echo "make run    install (idempotent) and serve the API and dashboard on http://$(HOST):$(PORT)"
 	@echo "make test   install and run every test suite (lint, types, backend on SQLite and PostgreSQL)"
 	@echo "make lint | make typecheck | make test-backend | make bench | make clean"
+	@echo "make fuzz   the API fuzzer with a long budget (FUZZ_EXAMPLES, FUZZ_STATEFUL, FUZZ_SEED)"
+	@echo "make test-audit | make test-secrets   known vulnerabilities | secrets in the repository"
+
+# Python 3.11's venv seeds setuptools 65.5, which has known vulnerabilities (test-audit).
+SETUPTOOLS := "setuptools>=78.1.1,<81"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip $(SETUPTOOLS)
 
 # Re-installs only when a pyproject changes.
 $(VENV)/.backend-installed: $(BIN)/python backend/pyproject.toml
-	$(BIN)/pip install --quiet -e "backend[dev]"
+	$(BIN)/pip install --quiet -e "backend[dev]" $(SETUPTOOLS)
 	@touch $@
 
 install: $(INSTALL_TARGETS)
@@ -85,3 +93,48 @@ test-smoke: install
 	  --out $(SMOKE_DIR)/train.jsonl; \
 	$(BIN)/python backend/training/sft_smoke.py $(SMOKE_DIR)/train.jsonl --samples 1; \
 	rm -rf $(SMOKE_DIR)
+
+# Schemathesis against the served API on SQLite and PostgreSQL with a long budget (`make test`
+# runs a short deterministic one in test-backend). A fresh random seed unless FUZZ_SEED is given;
+# the seed is printed so that a failure can be replayed.
+FUZZ_EXAMPLES ?= 200
+FUZZ_STATEFUL ?= 200
+FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+fuzz: $(VENV)/.backend-installed
+	cd backend && TUNIX_RT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) TUNIX_RT_FUZZ_STATEFUL=$(FUZZ_STATEFUL) \
+	  TUNIX_RT_FUZZ_SEED=$(FUZZ_SEED) ../$(BIN)/pytest -q -p no:cacheprovider tests/fuzz
+
+# Secrets in the files git tracks or would add (blocking). Findings reviewed as harmless are in
+# .secrets.baseline, each marked is_secret: false; anything else fails. The hook gets a copy of
+# the baseline because it rewrites the line numbers it holds.
+test-secrets: $(VENV)/.backend-installed
+	@baseline=$$(mktemp); trap 'rm -f "$$baseline"' EXIT; cp .secrets.baseline "$$baseline"; \
+	mapfile -d '' files < <(git ls-files -z --cached --others --exclude-standard); \
+	existing=(); for f in "$${files[@]}"; do \
+	  [ -f "$$f" ] && [ "$$f" != .secrets.baseline ] && existing+=("$$f"); done; \
+	$(BIN)/detect-secrets-hook --baseline "$$baseline" "$${existing[@]}" >/dev/null || rc=$$?; \
+	if [ "$${rc:-0}" = 1 ]; then \
+	  $(BIN)/detect-secrets-hook --baseline "$$baseline" "$${existing[@]}"; \
+	  echo "New secrets: remove them, or if harmless add them to .secrets.baseline (docs/security.md)." >&2; \
+	  exit 1; \
+	elif [ "$${rc:-0}" != 0 ] && [ "$${rc:-0}" != 3 ]; then exit "$$rc"; fi
+	@$(BIN)/python -c 'import json, sys; \
+	results = json.load(open(".secrets.baseline"))["results"]; \
+	found = [(name, s["line_number"]) for name, items in results.items() for s in items \
+	         if s.get("is_secret") is not False]; \
+	sys.exit("unreviewed or real secrets in .secrets.baseline: %s" % found if found else None)'
+	@echo "detect-secrets: no new secrets in $$(git ls-files --cached --others --exclude-standard | wc -l) files"
+
+# Known vulnerabilities (blocking): every installed Python distribution (pip-audit, PyPI's
+# advisory data) and the frontend's and e2e's npm packages at high or critical severity. A
+# package that could not be looked up fails too, so that a pass means everything was checked;
+# only UNGAR (installed from git, not on PyPI) is exempt.
+test-audit: install
+	@out=$$($(BIN)/pip-audit --skip-editable --progress-spinner off 2>&1) || { echo "$$out"; exit 1; }; \
+	unaudited=$$(grep 'could not be audited' <<<"$$out" | grep -v '^ungar ' || true); \
+	if [ -n "$$unaudited" ]; then echo "$$unaudited" | head -5; \
+	  echo "pip-audit could not look up $$(wc -l <<<"$$unaudited") packages: it needs PyPI's JSON API (https://pypi.org/pypi/NAME/VERSION/json)." >&2; \
+	  exit 1; fi; \
+	echo "pip-audit: $$(head -1 <<<"$$out") ($$($(BIN)/pip list --exclude-editable 2>/dev/null | tail -n +3 | wc -l) distributions)"
+	cd frontend && npm audit --audit-level=high
+	cd e2e && npm audit --audit-level=high

@@ -23,6 +23,7 @@ class ErrorBody(BaseModel):
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Malformed request (e.g. invalid JSON)."},
+    401: {"model": ErrorBody, "description": "No API key or a wrong one (when keys are set)."},
     404: {"model": ErrorBody, "description": "Not found."},
     409: {"model": ErrorBody, "description": "Conflicts with what is stored."},
     413: {"model": ErrorBody, "description": "Too large."},

@@ -1641,6 +1641,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -1710,6 +1719,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1807,6 +1825,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -1874,6 +1901,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1959,6 +1995,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -2037,6 +2082,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -2107,6 +2161,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2192,6 +2255,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -2261,6 +2333,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2347,6 +2428,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -2418,6 +2508,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2532,6 +2631,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -2610,6 +2718,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -2679,6 +2796,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2766,6 +2892,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -2838,6 +2973,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2925,6 +3069,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -2992,6 +3145,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3077,6 +3239,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -3153,6 +3324,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3250,6 +3430,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -3326,6 +3515,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -3393,6 +3591,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3476,6 +3683,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -3549,6 +3765,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3637,6 +3862,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -3707,6 +3941,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3788,6 +4031,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3884,6 +4136,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -3954,6 +4215,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4048,6 +4318,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -4122,6 +4401,15 @@ export interface operations {
             };
             /** @description Malformed request (e.g. invalid JSON). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
