@@ -82,6 +82,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         kwargs.update(
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout_s,
             pool_pre_ping=True,
         )
     engine = create_async_engine(url, **kwargs)

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger("tunix_rt")
@@ -123,7 +124,8 @@ _UNAVAILABLE_SQLSTATES = ("08", "57P", "53300")
 
 def is_database_unavailable(exc: BaseException) -> bool:
     """True when the database could not be reached (as opposed to a query being wrong)."""
-    if isinstance(exc, OperationalError | ConnectionError | TimeoutError):
+    if isinstance(exc, OperationalError | ConnectionError | TimeoutError | PoolTimeout):
+        # PoolTimeout: every pooled connection is busy (the server is overloaded): retry later.
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
@@ -201,7 +203,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     # Specific classes are handled here and answered; anything else reaches Starlette's
     # last-resort handler (a logged 500 with the same body shape).
-    for exc_class in (DBAPIError, OSError, TimeoutError):
+    for exc_class in (DBAPIError, OSError, TimeoutError, PoolTimeout):
         app.add_exception_handler(exc_class, _database_error)
 
     @app.exception_handler(Exception)

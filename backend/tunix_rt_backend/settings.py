@@ -29,6 +29,7 @@ class Settings(BaseSettings):
 
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=20, ge=0)
+    db_pool_timeout_s: float = Field(default=30.0, gt=0)
     db_echo: bool = False
 
     run_heartbeat_timeout_s: float = Field(

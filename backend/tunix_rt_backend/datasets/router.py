@@ -100,6 +100,9 @@ async def export(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     dataset = await service.get(session, key=key)
+    # Give the request's connection back now: the stream takes its own, and holding both would
+    # let concurrent exports exhaust the pool while each waits for its second connection.
+    await session.close()
     etag = f'"{dataset.checksum}"'
     if if_none_match is not None and etag in {t.strip() for t in if_none_match.split(",")}:
         return Response(status_code=304, headers={"ETag": etag})
