@@ -1,7 +1,8 @@
 """A real `tunix-rt serve` per database for the fuzzer, and the fuzzer's configuration.
 
 The server runs as its own process on a free loopback port, exactly as users run it (migrations,
-uvicorn, HTTP parsing), on a fresh SQLite file and on a fresh PostgreSQL database.
+uvicorn, HTTP parsing), on a fresh SQLite file without API keys and on a fresh PostgreSQL
+database behind a key that every generated request carries.
 
 Budgets come from the environment so that `make test` runs a bounded fuzz and `make fuzz` and
 the nightly workflow run long ones:
@@ -60,7 +61,8 @@ CHECKS_OFF = [
     # Literal paths beside a path parameter (GET /api/traces/import, DELETE .../compare) also
     # match /api/traces/{trace_id}, which answers its documented 422 for a malformed id.
     "unsupported_method",
-    # Keys are off on this server, and no object belongs to one caller.
+    # The schema declares no security scheme (a key is all or nothing, tested in test_auth.py
+    # and by the documented-401 test here), and no object belongs to one caller.
     "ignored_auth",
     "object_level_authorization",
 ]
@@ -72,6 +74,10 @@ class FuzzStats:
 
     requests: dict[str, dict[str, int]] = field(default_factory=dict)
     server_logs: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
 
     def count(self, dialect: str, test: str, n: int = 1) -> None:
         per_test = self.requests.setdefault(dialect, {})
@@ -226,6 +232,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             # A server error's cause is in the server's log, not in the response.
             terminalreporter.section(f"tunix-rt server log ({dialect}): {log}")
             terminalreporter.write_line(text[text.index("Traceback") :][:20_000])
+    for text in STATS.notes:
+        terminalreporter.write_line(text)
     seed = SEED if SEED is not None else "deterministic"
     terminalreporter.write_line(
         f"total: {STATS.total()} requests; {EXAMPLES} examples per operation, "
