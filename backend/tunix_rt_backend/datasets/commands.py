@@ -158,17 +158,15 @@ def run_export(
             count = 0
             async with migrated_session() as session:
                 await service.get(session, key=key)
+                blocks = service.export_lines(
+                    session, key=key, format=format, split=split, style=style, system=system
+                )
+                # Closed even when writing fails, so that the page read ahead is waited for.
                 with _output(out) as handle:
-                    async for block in service.export_lines(
-                        session,
-                        key=key,
-                        format=format,
-                        split=split,
-                        style=style,
-                        system=system,
-                    ):
-                        await asyncio.to_thread(handle.write, block)
-                        count += block.count(b"\n")
+                    async with contextlib.aclosing(blocks):
+                        async for block in blocks:
+                            await asyncio.to_thread(handle.write, block)
+                            count += block.count(b"\n")
             return count
 
         try:

@@ -2,24 +2,53 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
-from typing import Any
+from contextlib import aclosing
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, insert, select
+import asyncpg
+import orjson
+from sqlalchemy import ColumnElement, func, insert, select, text
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tunix_rt_backend.datasets.models import Dataset, DatasetTrace
+from tunix_rt_backend.http import gc_paused
 from tunix_rt_backend.scores.models import Score
 from tunix_rt_backend.traces.filters import TraceFilter, filter_clauses
 from tunix_rt_backend.traces.models import Trace
 
 STREAM_BATCH = 2_000
+CANDIDATE_BATCH = 10_000
+# Ids per lookup of traces by id: one array parameter on PostgreSQL, bound values on SQLite.
+_LOOKUP_CHUNK = {"postgresql": 20_000, "sqlite": 500}
 _INSERT_CHUNK = 5_000
 
 
 def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
+
+
+async def _asyncpg(session: AsyncSession) -> asyncpg.Connection:
+    """The session's asyncpg connection (PostgreSQL), in the session's transaction if any.
+
+    Used where SQLAlchemy's per-row work would dominate: bulk inserts and export rows."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return cast(asyncpg.Connection, raw.driver_connection)
+
+
+async def plan_for_values(session: AsyncSession) -> None:
+    """On PostgreSQL, plan every statement of this transaction for its actual values.
+
+    Statements are prepared once per connection; after five runs PostgreSQL may switch to a
+    generic plan, which cannot see that ``metadata @> '{"split": "train"}'`` matches most rows
+    and would fetch and sort all of them for a ``latest`` build of a few thousand."""
+    if _dialect(session) == "postgresql":
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def metadata_text(key: str) -> ColumnElement[Any]:
@@ -60,22 +89,26 @@ async def stream_candidates(
     *,
     order: str,
     limit: int | None,
-    with_text: bool,
+    columns: Sequence[str],
     stratify_by: str | None = None,
     score_name: str | None = None,
 ) -> AsyncGenerator[Sequence[Any]]:
     """Matching traces in the strategy's SQL order, in batches of rows.
 
-    Each row is (id, content_hash[, prompt, final_answer][, stratum]). Only the columns the
-    build needs are read: text only for dedup and grouped splits.
+    Each row holds ``columns`` in their order, each one of id, content_hash, prompt,
+    final_answer and stratum: only what the build needs is read, e.g. the text only to
+    deduplicate or to group a split by prompt.
     """
     dialect = _dialect(session)
-    columns: list[Any] = [Trace.id, Trace.content_hash]
-    if with_text:
-        columns += [Trace.prompt, Trace.final_answer]
+    available: dict[str, Any] = {
+        "id": Trace.id,
+        "content_hash": Trace.content_hash,
+        "prompt": Trace.prompt,
+        "final_answer": Trace.final_answer,
+    }
     if stratify_by is not None:
-        columns.append(metadata_text(stratify_by))
-    stmt = select(*columns).where(*filter_clauses(dialect, flt))
+        available["stratum"] = metadata_text(stratify_by)
+    stmt = select(*(available[name] for name in columns)).where(*filter_clauses(dialect, flt))
     if order == "latest":
         stmt = stmt.order_by(Trace.created_at.desc(), Trace.id.desc())
     elif order == "top_score":
@@ -90,15 +123,61 @@ async def stream_candidates(
         stmt = stmt.order_by(Trace.id)
     if limit is not None:
         stmt = stmt.limit(limit)
-    async for partition in _partitions(session, stmt):
+    async for partition in _partitions(session, stmt, CANDIDATE_BATCH):
         yield partition
 
 
-async def _partitions(session: AsyncSession, stmt: Any) -> AsyncIterator[Sequence[Any]]:
-    """Rows in batches from a server-side cursor, closed even when the reader stops early."""
-    result = await session.stream(stmt.execution_options(yield_per=STREAM_BATCH))
+async def matching_ids(session: AsyncSession, flt: TraceFilter) -> list[Any]:
+    """The ids of every matching trace, in id order (as ``stream_candidates(order="id")``)."""
+    where = filter_clauses(_dialect(session), flt)
+    if _dialect(session) == "postgresql":
+        connection = await session.connection()
+        # One array in one row: asyncpg decodes it in C, where a row per id costs ~1 µs each.
+        ordered = func.array_agg(aggregate_order_by(Trace.id, Trace.id))
+        ids = (await connection.execute(select(ordered).where(*where))).scalar_one()
+        return list(ids or ())
+    out: list[Any] = []
+    stmt = select(Trace.id).where(*where).order_by(Trace.id)
+    async for partition in _partitions(session, stmt, CANDIDATE_BATCH):
+        out.extend(row[0] for row in partition)
+    return out
+
+
+async def lookup(
+    session: AsyncSession, ids: Sequence[Any], columns: Sequence[str]
+) -> dict[Any, Sequence[Any]]:
+    """``columns`` (names of traces columns) of the traces ``ids``, by id; ids not stored are
+    missing from the result."""
+    found: dict[Any, Sequence[Any]] = {}
+    dialect = _dialect(session)
+    chunk = _LOOKUP_CHUNK.get(dialect, _LOOKUP_CHUNK["sqlite"])
+    for start in range(0, len(ids), chunk):
+        part = list(ids[start : start + chunk])
+        if dialect == "postgresql":
+            driver = await _asyncpg(session)
+            sql = f"SELECT id, {', '.join(columns)} FROM traces WHERE id = ANY($1::uuid[])"
+            rows: Sequence[Any] = await driver.fetch(sql, part)
+        else:
+            stmt = select(Trace.id, *(Trace.__table__.c[name] for name in columns)).where(
+                Trace.id.in_(part)
+            )
+            rows = (await (await session.connection()).execute(stmt)).all()
+        for row in rows:
+            found[row[0]] = tuple(row)[1:]
+    return found
+
+
+async def _partitions(
+    session: AsyncSession, stmt: Any, batch: int | None = None
+) -> AsyncGenerator[Sequence[Any]]:
+    """Rows in batches from a server-side cursor, closed even when the reader stops early.
+
+    Core rows: the ORM's per-row bookkeeping is not needed for plain columns."""
+    batch = batch or STREAM_BATCH
+    connection = await session.connection()
+    result = await connection.stream(stmt.execution_options(yield_per=batch))
     try:
-        async for partition in result.partitions(STREAM_BATCH):
+        async for partition in result.partitions(batch):
             yield partition
     finally:
         await result.close()
@@ -115,9 +194,8 @@ async def add_dataset(
     key = dataset.dataset_key
     if _dialect(session) == "postgresql":
         # One statement with two array parameters: far faster than row-by-row inserts.
-        connection = await session.connection()
-        raw = await connection.get_raw_connection()
-        await raw.driver_connection.execute(  # type: ignore[union-attr]
+        driver = await _asyncpg(session)
+        await driver.execute(
             "INSERT INTO dataset_traces (dataset_key, position, trace_id, split) "
             "SELECT $1, u.ord - 1, u.trace_id, u.split "
             "FROM unnest($2::uuid[], $3::text[]) WITH ORDINALITY AS u(trace_id, split, ord)",
@@ -185,6 +263,30 @@ async def member_stats(session: AsyncSession, key: str) -> dict[str, Any]:
     }
 
 
+@dataclass(slots=True)
+class ExportRow:
+    """The light trace view exports render from (see contracts.trace.TraceLike)."""
+
+    id: str
+    prompt: str
+    steps: list[str]
+    final_answer: str
+    reference_answer: str | None
+    metadata: dict[str, Any]
+
+
+def export_row(row: Sequence[Any]) -> ExportRow:
+    """(id, prompt, steps as dicts, final_answer, reference_answer, metadata) → ExportRow."""
+    return ExportRow(
+        id=str(row[0]),
+        prompt=row[1],
+        steps=[step["content"] for step in row[2]],
+        final_answer=row[3],
+        reference_answer=row[4],
+        metadata=row[5],
+    )
+
+
 _RECORD_COLUMNS = (
     Trace.id,
     Trace.prompt,
@@ -212,8 +314,15 @@ async def stream_matching(
 
 async def stream_members(
     session: AsyncSession, key: str, split: str | None
-) -> AsyncIterator[Sequence[Any]]:
-    """The dataset's traces in manifest order, in batches of rows."""
+) -> AsyncGenerator[Sequence[Any]]:
+    """The dataset's traces in manifest order, in batches of ExportRows.
+
+    Close it (``aclosing``) when not reading to the end: that returns its connection idle."""
+    if _dialect(session) == "postgresql":
+        async with aclosing(_members_postgresql(session, key, split)) as pages:
+            async for rows in pages:
+                yield rows
+        return
     stmt = (
         select(*_RECORD_COLUMNS)
         .join(DatasetTrace, DatasetTrace.trace_id == Trace.id)
@@ -222,5 +331,51 @@ async def stream_members(
     )
     if split is not None:
         stmt = stmt.where(DatasetTrace.split == split)
-    async for partition in _partitions(session, stmt):
-        yield partition
+    async with aclosing(_partitions(session, stmt)) as partitions:
+        async for partition in partitions:
+            yield [export_row(row) for row in partition]
+
+
+# A page of members after a position: the (dataset_key, position) key walks them in order, so
+# rows stream from the first page on whatever the planner's statistics say, with no sort of the
+# whole dataset, no cursor and no transaction held open. The steps' text arrives as a text[]
+# that asyncpg decodes in C, the metadata as text for orjson: no Python-level decoder per value.
+_MEMBERS_PAGE = (
+    "SELECT d.position, t.id, t.prompt, "
+    "ARRAY(SELECT s.step->>'content' FROM jsonb_array_elements(t.steps) "
+    "WITH ORDINALITY AS s(step, n) ORDER BY s.n), "
+    "t.final_answer, t.reference_answer, t.metadata::text "
+    "FROM dataset_traces d JOIN traces t ON t.id = d.trace_id "
+    "WHERE d.dataset_key = $1 AND d.position > $2{split} ORDER BY d.position LIMIT {limit}"
+)
+
+
+async def _members_postgresql(
+    session: AsyncSession, key: str, split: str | None
+) -> AsyncGenerator[Sequence[Any]]:
+    driver = await _asyncpg(session)
+    extra: tuple[str, ...] = () if split is None else (split,)
+    where_split = "" if split is None else " AND d.split = $3"
+    sql = _MEMBERS_PAGE.format(split=where_split, limit=STREAM_BATCH)
+    loads = orjson.loads
+    # The next page is asked for before this one is handed on, so that PostgreSQL reads it
+    # while the caller renders and sends this one.
+    ahead: asyncio.Future[Any] | None = asyncio.ensure_future(driver.fetch(sql, key, -1, *extra))
+    try:
+        while ahead is not None:
+            rows = await ahead
+            ahead = None
+            if len(rows) == STREAM_BATCH:
+                ahead = asyncio.ensure_future(driver.fetch(sql, key, rows[-1][0], *extra))
+                await asyncio.sleep(0)  # let it send the query before the caller's CPU work
+            if rows:
+                with gc_paused():  # a page of short-lived, acyclic objects: see gc_paused
+                    page = [ExportRow(str(r[1]), r[2], r[3], r[4], r[5], loads(r[6])) for r in rows]
+                yield page
+    finally:
+        if ahead is not None:
+            # The reader stopped early: let the page in flight finish, so that the connection
+            # goes back to the pool idle (at most one page of work).
+            await asyncio.wait([ahead])
+            if not ahead.cancelled():
+                ahead.exception()

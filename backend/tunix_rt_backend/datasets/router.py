@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request
@@ -110,10 +111,15 @@ async def export(
 
     async def lines() -> AsyncIterator[bytes]:
         # Its own session: the stream outlives the request's dependencies.
-        async with maker() as stream_session:
-            async for block in service.export_lines(
-                stream_session, key=key, format=format, split=split, style=style, system=system
-            ):
+        async with (
+            maker() as stream_session,
+            aclosing(
+                service.export_lines(
+                    stream_session, key=key, format=format, split=split, style=style, system=system
+                )
+            ) as blocks,
+        ):
+            async for block in blocks:
                 yield block
 
     filename = f"{key}.{format}{'.' + split if split else ''}.jsonl"

@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import random
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +32,7 @@ from tunix_rt_backend.datasets.schemas import (
 )
 from tunix_rt_backend.db import utcnow
 from tunix_rt_backend.errors import Conflict, NotFound, Unavailable
+from tunix_rt_backend.http import gc_paused
 
 TRAIN, EVAL = "train", "eval"
 
@@ -39,22 +40,10 @@ TRAIN, EVAL = "train", "eval"
 @dataclass(slots=True)
 class _Candidate:
     id: uuid.UUID
-    content_hash: str
+    content_hash: str = ""
     prompt_key: bytes = b""
     dedup_key: bytes = b""
     stratum: str | None = None
-
-
-@dataclass(slots=True)
-class _Record:
-    """The light trace view the export renders from (see contracts.trace.TraceLike)."""
-
-    id: str
-    prompt: str
-    steps: list[str]
-    final_answer: str
-    reference_answer: str | None
-    metadata: dict[str, Any]
 
 
 def _normal_prompt(prompt: str) -> str:
@@ -71,30 +60,47 @@ def _answer_key(answer: str) -> str:
 
 
 async def _candidates(session: AsyncSession, req: DatasetBuildRequest) -> list[_Candidate]:
-    """Matching traces in strategy order, deduplicated, cut to the limit."""
-    need_text = req.dedup or req.split is not None
-    sql_order = req.selection_strategy if req.selection_strategy != "stratified" else "id"
-    # Orders SQL can finish (latest, top_score) stop in SQL unless dedup must look further.
-    sql_limit = req.limit if sql_order in {"latest", "top_score"} and not req.dedup else None
+    """Matching traces in strategy order, deduplicated, cut to the limit, with what the
+    manifest (content hash) and the split (prompt key) need."""
+    await repo.plan_for_values(session)
+    if req.selection_strategy == "random":
+        chosen = await _random(session, req)
+    else:
+        chosen = await _in_sql_order(session, req)
+    await _complete(session, chosen, prompt_keys=req.split is not None)
+    return chosen
+
+
+async def _in_sql_order(session: AsyncSession, req: DatasetBuildRequest) -> list[_Candidate]:
+    """latest and top_score (SQL orders and, without dedup, limits) and stratified (every
+    match in id order, sampled in Python)."""
+    stratified = req.selection_strategy == "stratified"
+    sql_order = "id" if stratified else req.selection_strategy
+    sql_limit = None if stratified or req.dedup else req.limit
+    # latest and top_score read what they keep, so everything is read at once; stratified reads
+    # every match, so the rest is looked up for the chosen ones only.
+    columns = ["id"]
+    if not stratified:
+        columns.append("content_hash")
+    if req.dedup or (not stratified and req.split is not None):
+        columns.append("prompt")
+    if req.dedup:
+        columns.append("final_answer")
+    if req.stratify_by is not None:
+        columns.append("stratum")
     out: list[_Candidate] = []
-    in_python_order = req.selection_strategy in {"random", "stratified"}
     stream = repo.stream_candidates(
         session,
         req.filters,
         order=sql_order,
         limit=sql_limit,
-        with_text=need_text,
+        columns=columns,
         stratify_by=req.stratify_by,
         score_name=req.score_name,
     )
     async with aclosing(stream):
-        await _collect(stream, req, out, need_text=need_text, in_python_order=in_python_order)
-
-    if req.selection_strategy == "random":
-        assert req.seed is not None
-        random.Random(req.seed).shuffle(out)
-        out = _dedup(out) if req.dedup else out
-    elif req.selection_strategy == "stratified":
+        await _collect(stream, req, out, columns=columns, in_python_order=stratified)
+    if stratified:
         out = _dedup(out) if req.dedup else out
         return _stratified(out, req.limit, req.seed or 0)
     return out[: req.limit]
@@ -105,19 +111,27 @@ async def _collect(
     req: DatasetBuildRequest,
     out: list[_Candidate],
     *,
-    need_text: bool,
+    columns: Sequence[str],
     in_python_order: bool,
 ) -> None:
+    at = {name: i for i, name in enumerate(columns)}
+    hash_at, prompt_at, answer_at = at.get("content_hash"), at.get("prompt"), at.get("final_answer")
+    stratum_at = at.get("stratum")
+    split = req.split is not None
     seen: set[bytes] = set()
     async for rows in stream:
         for row in rows:
-            candidate = _Candidate(id=row[0], content_hash=row[1])
-            if need_text:
-                prompt = _normal_prompt(row[2])
-                candidate.prompt_key = _digest(prompt)
-                candidate.dedup_key = _digest(prompt + "\x1f" + _answer_key(row[3]))
-            if req.stratify_by is not None:
-                candidate.stratum = row[-1]
+            candidate = _Candidate(id=row[0])
+            if hash_at is not None:
+                candidate.content_hash = row[hash_at]
+            if prompt_at is not None:
+                prompt = _normal_prompt(row[prompt_at])
+                if split:
+                    candidate.prompt_key = _digest(prompt)
+                if answer_at is not None:
+                    candidate.dedup_key = _digest(prompt + "\x1f" + _answer_key(row[answer_at]))
+            if stratum_at is not None:
+                candidate.stratum = row[stratum_at]
             if req.dedup and not in_python_order:
                 if candidate.dedup_key in seen:
                     continue
@@ -125,6 +139,65 @@ async def _collect(
             out.append(candidate)
         if not in_python_order and len(out) >= req.limit:
             break
+
+
+async def _random(session: AsyncSession, req: DatasetBuildRequest) -> list[_Candidate]:
+    """Every matching id in id order, shuffled with the seed; the first ``limit`` (distinct
+    ones with dedup). Only the ids of all matches are read: the rest for the chosen ones."""
+    assert req.seed is not None
+    ids = await repo.matching_ids(session, req.filters)
+    random.Random(req.seed).shuffle(ids)
+    if not req.dedup:
+        return [_Candidate(id=trace_id) for trace_id in ids[: req.limit]]
+    kept: list[_Candidate] = []
+    seen: set[bytes] = set()
+    start = 0
+    while len(kept) < req.limit and start < len(ids):
+        # What is still missing, and a little more for the repeats dedup will drop.
+        want = min(max(req.limit - len(kept), 1_000) * 5 // 4, 50_000)
+        part = ids[start : start + want]
+        start += len(part)
+        found = await repo.lookup(session, part, ("content_hash", "prompt", "final_answer"))
+        for trace_id in part:
+            content_hash, prompt, answer = _found(found, trace_id)
+            normal = _normal_prompt(prompt)
+            dedup_key = _digest(normal + "\x1f" + _answer_key(answer))
+            if dedup_key in seen:
+                continue
+            seen.add(dedup_key)
+            prompt_key = _digest(normal) if req.split is not None else b""
+            kept.append(_Candidate(trace_id, content_hash, prompt_key, dedup_key))
+            if len(kept) == req.limit:
+                break
+    return kept
+
+
+async def _complete(
+    session: AsyncSession, candidates: Sequence[_Candidate], *, prompt_keys: bool
+) -> None:
+    """Look up the content hash (and prompt key) of the candidates chosen without them."""
+    missing = [c for c in candidates if not c.content_hash or (prompt_keys and not c.prompt_key)]
+    if not missing:
+        return
+    columns = ("content_hash", "prompt") if prompt_keys else ("content_hash",)
+    found = await repo.lookup(session, [c.id for c in missing], columns)
+    for candidate in missing:
+        row = _found(found, candidate.id)
+        candidate.content_hash = row[0]
+        if prompt_keys:
+            candidate.prompt_key = _digest(_normal_prompt(row[1]))
+
+
+def _found(found: dict[Any, Sequence[Any]], trace_id: uuid.UUID) -> Sequence[Any]:
+    row = found.get(trace_id)
+    if row is None:
+        # Deleted by someone else between choosing and reading it (a trace in no dataset yet).
+        raise Conflict(
+            f"Trace {trace_id} was deleted while the dataset was being built; nothing was "
+            "recorded. Build it again.",
+            details={"trace_id": str(trace_id)},
+        )
+    return row
 
 
 def _dedup(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -340,23 +413,23 @@ async def export_lines(
     split: str | None,
     style: ResponseStyle,
     system: str | None,
-) -> AsyncIterator[bytes]:
-    """NDJSON of the dataset in manifest order, in blocks of lines (constant memory)."""
-    async for rows in repo.stream_members(session, key, split):
-        block = bytearray()
-        for row in rows:
-            block += orjson.dumps(build_record(format, row_record(row), style, system))
-            block += b"\n"
-        yield bytes(block)
+) -> AsyncGenerator[bytes]:
+    """NDJSON of the dataset in manifest order, in blocks of lines (constant memory).
+
+    Close it (``aclosing``) when not reading to the end: that returns its connection idle."""
+    dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+    async with aclosing(repo.stream_members(session, key, split)) as pages:
+        async for rows in pages:
+            with gc_paused():  # one block of short-lived, acyclic objects: see gc_paused
+                block = b"".join(
+                    [
+                        dumps(build_record(format, row, style, system), option=newline)
+                        for row in rows
+                    ]
+                )
+            yield block
 
 
-def row_record(row: Sequence[Any]) -> _Record:
+def row_record(row: Sequence[Any]) -> repo.ExportRow:
     """(id, prompt, steps, final_answer, reference_answer, metadata) → what records render."""
-    return _Record(
-        id=str(row[0]),
-        prompt=row[1],
-        steps=[step["content"] for step in row[2]],
-        final_answer=row[3],
-        reference_answer=row[4],
-        metadata=row[5],
-    )
+    return repo.export_row(row)
