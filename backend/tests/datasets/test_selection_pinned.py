@@ -1,7 +1,8 @@
 """Which traces a seeded build chooses is part of the contract (same request, same records,
 forever), so the rule is pinned here, independently of how the service reads the rows:
 ``random`` takes the matching traces in id order, shuffles them with ``random.Random(seed)``,
-and keeps the first ``limit`` (with dedup, the first of each normalised prompt + answer)."""
+and keeps the first ``limit`` (with dedup, the first of each normalised prompt + answer).
+The per-value planning used while choosing must not outlive the choice."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ import random
 import uuid
 from typing import Any
 
+import pytest
+from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.datasets.test_api import _build, _seed, gsm_like
+from tunix_rt_backend.datasets import repository
 
 
 async def _trace_ids(client: AsyncClient, result: dict[str, Any]) -> list[str]:
@@ -56,3 +62,20 @@ async def test_random_choice_is_the_seeded_shuffle_of_the_matches_in_id_order(
         if group[trace_id] not in {group[t] for t in first_of_each}:
             first_of_each.append(trace_id)
     assert await _trace_ids(client, deduplicated) == first_of_each[:5]
+
+
+async def test_values_planning_is_only_for_the_selection(
+    client: AsyncClient, app: FastAPI, dialect: str
+) -> None:
+    if dialect != "postgresql":
+        pytest.skip("plan_cache_mode is PostgreSQL's")
+
+    async def mode(session: AsyncSession) -> str:
+        return str((await session.execute(text("SHOW plan_cache_mode"))).scalar_one())
+
+    async with app.state.sessionmaker() as session, session.begin():
+        before = await mode(session)
+        async with repository.planned_for_values(session):
+            assert await mode(session) == "force_custom_plan"
+        # The membership insert's per-row foreign-key checks keep their cached plans.
+        assert await mode(session) == before

@@ -62,12 +62,12 @@ def _answer_key(answer: str) -> str:
 async def _candidates(session: AsyncSession, req: DatasetBuildRequest) -> list[_Candidate]:
     """Matching traces in strategy order, deduplicated, cut to the limit, with what the
     manifest (content hash) and the split (prompt key) need."""
-    await repo.plan_for_values(session)
-    if req.selection_strategy == "random":
-        chosen = await _random(session, req)
-    else:
-        chosen = await _in_sql_order(session, req)
-    await _complete(session, chosen, prompt_keys=req.split is not None)
+    async with repo.planned_for_values(session):
+        if req.selection_strategy == "random":
+            chosen = await _random(session, req)
+        else:
+            chosen = await _in_sql_order(session, req)
+        await _complete(session, chosen, prompt_keys=req.split is not None)
     return chosen
 
 
