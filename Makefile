@@ -68,6 +68,13 @@ test: install
 bench: install
 	cd backend && ../$(BIN)/python benchmarks/ingest.py
 
+# Dataset builds over 1,000,000 traces against the bare SQL, exports against COPY, and the
+# server's memory while it exports and builds (docs/performance.md, "Datasets (build and
+# export)"). Not part of `make test`. BENCH_DATASETS_ARGS passes options, e.g. "--repeat 1".
+.PHONY: bench-datasets
+bench-datasets: install
+	cd backend && ../$(BIN)/python benchmarks/datasets.py $(BENCH_DATASETS_ARGS)
+
 # 50 clients mixing ingest, list, get and export for 60 s against `tunix-rt serve` on a fresh
 # PostgreSQL database: errors and p50/p95/p99 per endpoint (docs/performance.md, "Load").
 # Not part of `make test`. LOAD_ARGS passes options, e.g. LOAD_ARGS="--clients 20 --seconds 30".
