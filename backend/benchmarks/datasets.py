@@ -9,7 +9,7 @@ subprocess, with an API key):
    ``random`` (seeded), with and without a split, at each ``--sizes`` limit, against the bare SQL
    query that selects the same ids (asyncpg, same filter, ORDER BY and LIMIT; for ``random`` a
    seeded order in SQL), and against that query plus the rows a build of those ids must write
-   (the dataset row and one membership row per trace, in a transaction rolled back). Median
+   (the dataset row with its member ids, in a transaction rolled back). Median
    seconds of ``--repeat`` rounds and the ratios (target: build / SQL at most 2).
 2. Export: ``GET /api/datasets/{key}/export.jsonl`` (``tunix_sft`` and ``trace``) read over
    HTTP to the end, against ``COPY (SELECT … the same rows in manifest order …) TO STDOUT``
@@ -98,22 +98,18 @@ LATEST_SQL = (
 RANDOM_SQL = (
     "SELECT id FROM traces WHERE metadata @> $1::jsonb ORDER BY md5($3::text || id::text) LIMIT $2"
 )
-# The same database work as a build of those ids: the dataset row and its memberships.
+# The same database work as a build of those ids: the dataset row with its members.
 INSERT_DATASET_SQL = (
     "INSERT INTO datasets (dataset_key, name, version, build_id, dataset_schema_version, "
     "created_at, trace_count, split_counts, stats, request, selection_strategy, checksum, "
-    "manifest_path) VALUES ($1, $1, 'v1', $2, '1', now(), $3, '{}', '{}', '{}', 'latest', "
-    "'', '')"
+    "manifest_path, member_ids, member_splits) VALUES ($1, $1, 'v1', $2, '1', now(), $3, '{}', "
+    "'{}', '{}', 'latest', '', '', $4, $5)"
 )
-INSERT_MEMBERS_SQL = (
-    "INSERT INTO dataset_traces (dataset_key, position, trace_id, split) "
-    "SELECT $1, u.ord - 1, u.trace_id, 'train' FROM unnest($2::uuid[]) WITH ORDINALITY AS "
-    "u(trace_id, ord)"
-)
+# The dataset's rows in manifest order, given its member ids ($1, read from the dataset's row).
 EXPORT_COPY_SQL = (
     "SELECT t.id, t.prompt, t.steps, t.final_answer, t.reference_answer, t.metadata "
-    "FROM dataset_traces d JOIN traces t ON t.id = d.trace_id "
-    "WHERE d.dataset_key = '{key}' ORDER BY d.position"
+    "FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n) JOIN traces t ON t.id = u.id "
+    "ORDER BY u.n"
 )
 
 
@@ -155,8 +151,10 @@ class BuildCase:
         try:
             ids = [row["id"] for row in await self.bare_sql(conn)]
             key = f"bench-sql-{uuid.uuid4().hex[:12]}"
-            await conn.execute(INSERT_DATASET_SQL, key, uuid.uuid4(), len(ids))
-            await conn.execute(INSERT_MEMBERS_SQL, key, ids)
+            members = b"".join([i.bytes for i in ids])
+            await conn.execute(
+                INSERT_DATASET_SQL, key, uuid.uuid4(), len(ids), members, b"t" * len(ids)
+            )
         finally:
             await transaction.rollback()
         return len(ids)
@@ -354,13 +352,19 @@ async def export_api(
     return counter.result()
 
 
-async def export_copy(conn: asyncpg.Connection, key: str) -> Transfer:
+async def member_ids(conn: asyncpg.Connection, key: str) -> list[uuid.UUID]:
+    """The dataset's member ids in manifest order (read before the COPY, untimed)."""
+    stored = await conn.fetchval("SELECT member_ids FROM datasets WHERE dataset_key = $1", key)
+    return [uuid.UUID(bytes=stored[at : at + 16]) for at in range(0, len(stored), 16)]
+
+
+async def export_copy(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> Transfer:
     counter = Counter(digest=False)
 
     async def sink(chunk: bytes) -> None:
         counter.add(chunk)
 
-    await conn.copy_from_query(EXPORT_COPY_SQL.format(key=key), output=sink)
+    await conn.copy_from_query(EXPORT_COPY_SQL, list(ids), output=sink)
     return counter.result()
 
 
@@ -372,16 +376,17 @@ async def measure_exports(
 ) -> list[ExportResult]:
     results = [ExportResult(key, fmt, size) for size, key in datasets for fmt in EXPORT_FORMATS]
     digests: dict[tuple[str, str], str] = {}
+    members = {key: await member_ids(conn, key) for _, key in datasets}
     async with server.client(timeout=900) as http:
         for result in results:  # warm-up, untimed
-            await export_copy(conn, result.key)
+            await export_copy(conn, members[result.key])
             first = await export_api(http, result.key, result.format, digest=True)
             digests[result.key, result.format] = first.digest
         for number in range(1, repeat + 1):
             say(f"export round {number} ({load_note()})")
             for result in results:
                 api = await timed(conn, server.pid, export_api(http, result.key, result.format))
-                copy = await timed(conn, server.pid, export_copy(conn, result.key))
+                copy = await timed(conn, server.pid, export_copy(conn, members[result.key]))
                 for _, transfer in (api, copy):
                     if transfer.rows != result.size:
                         raise SystemExit(f"{result.key}: {transfer.rows:,} rows exported")
@@ -583,7 +588,7 @@ async def ensure_loaded(dsn: str, rows: int) -> None:
     conn = await asyncpg.connect(dsn)
     try:
         # Datasets of earlier runs (in a kept database) would only slow the joins down.
-        await conn.execute("TRUNCATE datasets, dataset_traces")
+        await conn.execute("TRUNCATE datasets")
         stored = int(await conn.fetchval("SELECT count(*) FROM traces"))
         say(f"PostgreSQL {await conn.fetchval('SHOW server_version')}; {stored:,} traces stored")
     finally:

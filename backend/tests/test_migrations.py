@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from tests.conftest import create_postgres_database, drop_postgres_database
 from tunix_rt_backend.db import Base, create_engine
@@ -60,3 +63,95 @@ async def test_upgrade_downgrade_upgrade_matches_models(fresh_url: str) -> None:
         assert differences == []
     finally:
         await engine.dispose()
+
+
+async def test_dataset_members_move_into_the_dataset_row_and_back(fresh_url: str) -> None:
+    """0005 moves each dataset's `dataset_traces` rows into its row, in order, and back."""
+    engine = create_engine(Settings(database_url=fresh_url))
+    trace_ids = [uuid.uuid4() for _ in range(5)]
+    members = {
+        "a-v1": [(3, "eval"), (0, "train"), (4, "train")],
+        "b-v1": [],
+        "c-v1": [(3, "train")],
+    }
+    try:
+        await upgrade(engine, "0004")
+        async with engine.begin() as connection:
+            for i, trace_id in enumerate(trace_ids):
+                await connection.execute(
+                    text(
+                        "INSERT INTO traces (id, trace_version, prompt, steps, final_answer, "
+                        "source, tags, metadata, step_count, content_hash, created_at) "
+                        "VALUES (:id, '1', :p, '[]', '1', 's', '[]', '{}', 0, :h, :at)"
+                    ),
+                    {"id": _uuid(connection, trace_id), "p": f"p{i}", "h": f"{i:064x}", "at": NOW},
+                )
+            for key, rows in members.items():
+                await connection.execute(
+                    text(
+                        "INSERT INTO datasets (dataset_key, name, version, build_id, "
+                        "dataset_schema_version, created_at, trace_count, split_counts, stats, "
+                        "request, selection_strategy, checksum, manifest_path) VALUES (:key, :key, "
+                        "'v1', :build, '1', :at, :n, '{}', '{}', '{}', 'latest', '', '')"
+                    ),
+                    {
+                        "key": key,
+                        "build": _uuid(connection, uuid.uuid4()),
+                        "at": NOW,
+                        "n": len(rows),
+                    },
+                )
+                for position, (index, split) in enumerate(rows):
+                    await connection.execute(
+                        text(
+                            "INSERT INTO dataset_traces (dataset_key, position, trace_id, split) "
+                            "VALUES (:key, :position, :trace, :split)"
+                        ),
+                        {
+                            "key": key,
+                            "position": position,
+                            "trace": _uuid(connection, trace_ids[index]),
+                            "split": split,
+                        },
+                    )
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            stored = {
+                key: (bytes(ids), bytes(splits))
+                for key, ids, splits in await connection.execute(
+                    text("SELECT dataset_key, member_ids, member_splits FROM datasets")
+                )
+            }
+        assert stored == {
+            key: (
+                b"".join(trace_ids[index].bytes for index, _ in rows),
+                b"".join(b"e" if split == "eval" else b"t" for _, split in rows),
+            )
+            for key, rows in members.items()
+        }
+        await downgrade(engine, "0004")
+        async with engine.connect() as connection:
+            back = (
+                await connection.execute(
+                    text(
+                        "SELECT dataset_key, trace_id, split FROM dataset_traces "
+                        "ORDER BY dataset_key, position"
+                    )
+                )
+            ).all()
+            kept = (await connection.execute(text("SELECT count(*) FROM datasets"))).scalar_one()
+        assert [(key, uuid.UUID(str(trace)), split) for key, trace, split in back] == [
+            (key, trace_ids[index], split) for key, rows in members.items() for index, split in rows
+        ]
+        assert kept == len(members)
+    finally:
+        await engine.dispose()
+
+
+NOW = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
+
+
+def _uuid(connection: object, value: uuid.UUID) -> object:
+    """A uuid as each dialect's column stores it (SQLite: 32 hex digits)."""
+    dialect = connection.dialect.name  # type: ignore[attr-defined]
+    return value if dialect == "postgresql" else value.hex

@@ -1,6 +1,6 @@
 """Every table, imported in one place so that metadata (migrations, tests) sees them all."""
 
-from tunix_rt_backend.datasets.models import Dataset, DatasetTrace
+from tunix_rt_backend.datasets.models import Dataset
 from tunix_rt_backend.evaluations.models import Evaluation, EvaluationItem
 from tunix_rt_backend.runs.models import Run, RunMetric
 from tunix_rt_backend.scores.models import Score
@@ -8,7 +8,6 @@ from tunix_rt_backend.traces.models import IdempotencyKey, Trace
 
 __all__ = [
     "Dataset",
-    "DatasetTrace",
     "Evaluation",
     "EvaluationItem",
     "IdempotencyKey",

@@ -111,7 +111,9 @@ async def store_app(
 async def _index_rows(engine: AsyncEngine) -> tuple[int, int]:
     async with engine.connect() as connection:
         datasets = await connection.scalar(text("SELECT count(*) FROM datasets"))
-        members = await connection.scalar(text("SELECT count(*) FROM dataset_traces"))
+        members = await connection.scalar(
+            text("SELECT coalesce(sum(length(member_splits)), 0) FROM datasets")
+        )
     return int(datasets or 0), int(members or 0)
 
 

@@ -1,4 +1,4 @@
-"""Dataset index rows and their ordered membership (the manifest on disk is the record)."""
+"""Dataset index rows with their ordered membership (the manifest on disk is the record)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Index, Integer, LargeBinary, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tunix_rt_backend.db import Base, JSONType, UTCDateTime
+
+MEMBER_TRAIN, MEMBER_EVAL = b"t", b"e"
+ID_BYTES = 16
 
 
 class Dataset(Base):
@@ -33,23 +36,14 @@ class Dataset(Base):
     session_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     parent_dataset_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     training_run_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    # The members in manifest order: each trace id's 16 bytes, one after the other, and one
+    # byte per member for its split (MEMBER_TRAIN or MEMBER_EVAL). One value per dataset, so a
+    # build writes one row whatever its size; deferred, so that only exports read them.
+    # A trace in a dataset cannot be deleted: see repository.lock_members.
+    member_ids: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)
+    member_splits: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)
 
     __table_args__ = (
         UniqueConstraint("name", "version"),
         Index("ix_datasets_created_at", "created_at"),
     )
-
-
-class DatasetTrace(Base):
-    """A trace's place in a dataset. RESTRICT: a trace in a dataset cannot be deleted."""
-
-    __tablename__ = "dataset_traces"
-
-    dataset_key: Mapped[str] = mapped_column(
-        String(128), ForeignKey("datasets.dataset_key", ondelete="CASCADE"), primary_key=True
-    )
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    trace_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("traces.id", ondelete="RESTRICT"), nullable=False, index=True
-    )
-    split: Mapped[str] = mapped_column(String(8), nullable=False)

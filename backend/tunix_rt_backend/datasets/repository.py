@@ -1,21 +1,21 @@
-"""Dataset queries: candidate selection in SQL, membership, stats, and the export stream."""
+"""Dataset queries: candidate selection in SQL, members, score means, and the export stream."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Sequence
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
 import asyncpg
 import orjson
-from sqlalchemy import ColumnElement, func, insert, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tunix_rt_backend.datasets.models import Dataset, DatasetTrace
+from tunix_rt_backend.datasets.models import ID_BYTES, MEMBER_EVAL, MEMBER_TRAIN, Dataset
 from tunix_rt_backend.http import gc_paused
 from tunix_rt_backend.scores.models import Score
 from tunix_rt_backend.traces.filters import TraceFilter, filter_clauses
@@ -25,7 +25,8 @@ STREAM_BATCH = 2_000
 CANDIDATE_BATCH = 10_000
 # Ids per lookup of traces by id: one array parameter on PostgreSQL, bound values on SQLite.
 _LOOKUP_CHUNK = {"postgresql": 20_000, "sqlite": 500}
-_INSERT_CHUNK = 5_000
+# Any fixed number: the key of the advisory lock between dataset builds and trace deletes.
+_MEMBERS_LOCK = 0x7472_6473  # "trds"
 
 
 def _dialect(session: AsyncSession) -> str:
@@ -59,6 +60,19 @@ async def planned_for_values(session: AsyncSession) -> AsyncIterator[None]:
     await session.execute(text("SET LOCAL plan_cache_mode TO DEFAULT"))
 
 
+# Computed columns a build reads besides the traces' own (for its statistics).
+_COLUMN_SQL = {"prompt_chars": "length(prompt)", "answer_chars": "length(final_answer)"}
+
+
+def _column(name: str) -> ColumnElement[Any]:
+    if name == "prompt_chars":
+        return func.length(Trace.prompt)
+    if name == "answer_chars":
+        return func.length(Trace.final_answer)
+    column: ColumnElement[Any] = Trace.__table__.c[name]
+    return column
+
+
 def metadata_text(key: str) -> ColumnElement[Any]:
     """A metadata value as text (NULL when absent), for grouping into strata."""
     value: ColumnElement[Any] = Trace.meta[tuple(key.split("."))].as_string()
@@ -76,14 +90,65 @@ async def list_all(session: AsyncSession) -> list[Dataset]:
     return list(result.scalars().all())
 
 
+def locks_members(session: AsyncSession) -> bool:
+    """Whether lock_members keeps members from deletion (PostgreSQL) or builds must check."""
+    return _dialect(session) == "postgresql"
+
+
+async def lock_members(session: AsyncSession, *, exclusive: bool) -> None:
+    """Keep traces in datasets from being deleted, for the rest of the transaction.
+
+    Dataset members are not foreign keys (see Dataset.member_ids), so on PostgreSQL a build
+    holds this lock shared from before it chooses its traces until it commits, and a trace
+    delete holds it exclusively while it checks the datasets and deletes: a delete waits for
+    the builds under way, and a build started after a delete does not see that trace. SQLite
+    lets one transaction write at a time: a delete writes first and then checks, and a build
+    checks its traces are all still there once it writes (see missing_ids)."""
+    if not locks_members(session):
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    await session.execute(text(f"SELECT {function}(:key)"), {"key": _MEMBERS_LOCK})
+
+
 async def keys_containing(session: AsyncSession, trace_id: uuid.UUID) -> list[str]:
-    result = await session.execute(
-        select(DatasetTrace.dataset_key)
-        .where(DatasetTrace.trace_id == trace_id)
-        .distinct()
-        .order_by(DatasetTrace.dataset_key)
-    )
-    return list(result.scalars().all())
+    """The datasets that hold ``trace_id``, by key.
+
+    Each dataset's member ids are searched for the id's 16 bytes in SQL; a match found at a
+    position that is not the start of an id (one id's end and the next one's start) is
+    checked again in Python."""
+    needle = trace_id.bytes
+    if _dialect(session) == "postgresql":
+        sql = "SELECT dataset_key, position(:id IN member_ids) FROM datasets"
+        where = " WHERE position(:id IN member_ids) > 0"
+    else:
+        sql = "SELECT dataset_key, instr(member_ids, :id) FROM datasets"
+        where = " WHERE instr(member_ids, :id) > 0"
+    found = await session.execute(text(sql + where + " ORDER BY dataset_key"), {"id": needle})
+    keys: list[str] = []
+    for key, at in found.all():
+        if (at - 1) % ID_BYTES == 0 or _holds(await _member_ids(session, key), needle):
+            keys.append(key)
+    return keys
+
+
+def _holds(ids: bytes, needle: bytes) -> bool:
+    at = ids.find(needle)
+    while at != -1:
+        if at % ID_BYTES == 0:
+            return True
+        at = ids.find(needle, at + 1)
+    return False
+
+
+async def _member_ids(session: AsyncSession, key: str) -> bytes:
+    stmt = select(Dataset.member_ids).where(Dataset.dataset_key == key)
+    return bytes((await session.execute(stmt)).scalar_one())
+
+
+async def missing_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """Those of ``ids`` that are not stored (deleted since they were chosen)."""
+    found = await lookup(session, ids, ())
+    return [trace_id for trace_id in ids if trace_id not in found]
 
 
 async def count_matching(session: AsyncSession, flt: TraceFilter) -> int:
@@ -103,20 +168,16 @@ async def stream_candidates(
 ) -> AsyncGenerator[Sequence[Any]]:
     """Matching traces in the strategy's SQL order, in batches of rows.
 
-    Each row holds ``columns`` in their order, each one of id, content_hash, prompt,
-    final_answer and stratum: only what the build needs is read, e.g. the text only to
-    deduplicate or to group a split by prompt.
+    Each row holds ``columns`` in their order (see _column; "stratum" is the ``stratify_by``
+    metadata value): only what the build needs is read, e.g. the text only to deduplicate or
+    to group a split by prompt.
     """
     dialect = _dialect(session)
-    available: dict[str, Any] = {
-        "id": Trace.id,
-        "content_hash": Trace.content_hash,
-        "prompt": Trace.prompt,
-        "final_answer": Trace.final_answer,
-    }
-    if stratify_by is not None:
-        available["stratum"] = metadata_text(stratify_by)
-    stmt = select(*(available[name] for name in columns)).where(*filter_clauses(dialect, flt))
+    selected = [
+        metadata_text(stratify_by) if name == "stratum" and stratify_by else _column(name)
+        for name in columns
+    ]
+    stmt = select(*selected).where(*filter_clauses(dialect, flt))
     if order == "latest":
         stmt = stmt.order_by(Trace.created_at.desc(), Trace.id.desc())
     elif order == "top_score":
@@ -154,8 +215,8 @@ async def matching_ids(session: AsyncSession, flt: TraceFilter) -> list[Any]:
 async def lookup(
     session: AsyncSession, ids: Sequence[Any], columns: Sequence[str]
 ) -> dict[Any, Sequence[Any]]:
-    """``columns`` (names of traces columns) of the traces ``ids``, by id; ids not stored are
-    missing from the result."""
+    """``columns`` (see _column) of the traces ``ids``, by id; ids not stored are missing from
+    the result."""
     found: dict[Any, Sequence[Any]] = {}
     dialect = _dialect(session)
     chunk = _LOOKUP_CHUNK.get(dialect, _LOOKUP_CHUNK["sqlite"])
@@ -163,12 +224,11 @@ async def lookup(
         part = list(ids[start : start + chunk])
         if dialect == "postgresql":
             driver = await _asyncpg(session)
-            sql = f"SELECT id, {', '.join(columns)} FROM traces WHERE id = ANY($1::uuid[])"
+            listed = ", ".join(["id", *(_COLUMN_SQL.get(name, name) for name in columns)])
+            sql = f"SELECT {listed} FROM traces WHERE id = ANY($1::uuid[])"
             rows: Sequence[Any] = await driver.fetch(sql, part)
         else:
-            stmt = select(Trace.id, *(Trace.__table__.c[name] for name in columns)).where(
-                Trace.id.in_(part)
-            )
+            stmt = select(Trace.id, *(_column(name) for name in columns)).where(Trace.id.in_(part))
             rows = (await (await session.connection()).execute(stmt)).all()
         for row in rows:
             found[row[0]] = tuple(row)[1:]
@@ -191,83 +251,34 @@ async def _partitions(
         await result.close()
 
 
-async def add_dataset(
-    session: AsyncSession,
-    dataset: Dataset,
-    trace_ids: Sequence[uuid.UUID],
-    splits: Sequence[str],
-) -> None:
-    session.add(dataset)
-    await session.flush()
-    key = dataset.dataset_key
-    if _dialect(session) == "postgresql":
-        # One statement with two array parameters: far faster than row-by-row inserts.
-        driver = await _asyncpg(session)
-        await driver.execute(
-            "INSERT INTO dataset_traces (dataset_key, position, trace_id, split) "
-            "SELECT $1, u.ord - 1, u.trace_id, u.split "
-            "FROM unnest($2::uuid[], $3::text[]) WITH ORDINALITY AS u(trace_id, split, ord)",
-            key,
-            list(trace_ids),
-            list(splits),
-        )
-        return
-    for start in range(0, len(trace_ids), _INSERT_CHUNK):
-        rows = [
-            {"dataset_key": key, "position": start + i, "trace_id": trace_id, "split": split}
-            for i, (trace_id, split) in enumerate(
-                zip(
-                    trace_ids[start : start + _INSERT_CHUNK],
-                    splits[start : start + _INSERT_CHUNK],
-                    strict=True,
-                )
+async def score_means(session: AsyncSession, ids: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    """Mean and count of each scorer's scores of the traces ``ids``, by scorer name."""
+    dialect = _dialect(session)
+    chunk = _LOOKUP_CHUNK.get(dialect, _LOOKUP_CHUNK["sqlite"])
+    sums: dict[str, list[float]] = {}
+    for start in range(0, len(ids), chunk):
+        part = list(ids[start : start + chunk])
+        if dialect == "postgresql":
+            driver = await _asyncpg(session)
+            rows: Sequence[Any] = await driver.fetch(
+                "SELECT name, sum(value), count(*) FROM scores WHERE trace_id = ANY($1::uuid[]) "
+                "GROUP BY name",
+                part,
             )
-        ]
-        await session.execute(insert(DatasetTrace), rows)
-
-
-async def member_stats(session: AsyncSession, key: str) -> dict[str, Any]:
-    """Counts and step/length statistics of a dataset's traces, computed in SQL."""
-    joined = (
-        select(Trace)
-        .join(DatasetTrace, DatasetTrace.trace_id == Trace.id)
-        .where(DatasetTrace.dataset_key == key)
-    )
-    members = joined.subquery()
-    row = (
-        await session.execute(
-            select(
-                func.count(),
-                func.min(members.c.step_count),
-                func.max(members.c.step_count),
-                func.avg(members.c.step_count),
-                func.avg(func.length(members.c.prompt)),
-                func.max(func.length(members.c.prompt)),
-                func.avg(func.length(members.c.final_answer)),
+        else:
+            stmt = (
+                select(Score.name, func.sum(Score.value), func.count())
+                .where(Score.trace_id.in_(part))
+                .group_by(Score.name)
             )
-        )
-    ).one()
-    sources = await session.execute(
-        select(members.c.source, func.count()).group_by(members.c.source).order_by(members.c.source)
-    )
-    scores = await session.execute(
-        select(Score.name, func.avg(Score.value), func.count())
-        .join(DatasetTrace, DatasetTrace.trace_id == Score.trace_id)
-        .where(DatasetTrace.dataset_key == key)
-        .group_by(Score.name)
-        .order_by(Score.name)
-    )
-
-    def num(value: Any) -> float | None:
-        return None if value is None else round(float(value), 4)
-
+            rows = (await (await session.connection()).execute(stmt)).all()
+        for name, total, count in rows:
+            entry = sums.setdefault(name, [0.0, 0])
+            entry[0] += float(total)
+            entry[1] += int(count)
     return {
-        "trace_count": int(row[0]),
-        "sources": {source: int(n) for source, n in sources},
-        "steps": {"min": row[1], "max": row[2], "mean": num(row[3])},
-        "prompt_chars": {"mean": num(row[4]), "max": row[5]},
-        "final_answer_chars": {"mean": num(row[6])},
-        "scores": {name: {"mean": num(mean), "count": int(n)} for name, mean, n in scores},
+        name: {"mean": round(total / count, 4), "count": int(count)}
+        for name, (total, count) in sorted(sums.items())
     }
 
 
@@ -322,63 +333,66 @@ async def stream_matching(
 
 async def stream_members(
     session: AsyncSession, key: str, split: str | None
-) -> AsyncGenerator[Sequence[Any]]:
+) -> AsyncGenerator[Sequence[ExportRow]]:
     """The dataset's traces in manifest order, in batches of ExportRows.
 
     Close it (``aclosing``) when not reading to the end: that returns its connection idle."""
-    if _dialect(session) == "postgresql":
-        async with aclosing(_members_postgresql(session, key, split)) as pages:
-            async for rows in pages:
-                yield rows
-        return
-    stmt = (
-        select(*_RECORD_COLUMNS)
-        .join(DatasetTrace, DatasetTrace.trace_id == Trace.id)
-        .where(DatasetTrace.dataset_key == key)
-        .order_by(DatasetTrace.position)
+    stmt = select(Dataset.trace_count).where(Dataset.dataset_key == key)
+    count = int((await session.execute(stmt)).scalar_one())
+    wanted = None if split is None else (MEMBER_EVAL if split == "eval" else MEMBER_TRAIN)[0]
+    pages = (
+        _members_postgresql(session, key, count, wanted)
+        if _dialect(session) == "postgresql"
+        else _members_sqlite(session, key, count, wanted)
     )
-    if split is not None:
-        stmt = stmt.where(DatasetTrace.split == split)
-    async with aclosing(_partitions(session, stmt)) as partitions:
-        async for partition in partitions:
-            yield [export_row(row) for row in partition]
+    async with aclosing(pages) as rows:
+        async for page in rows:
+            yield page
 
 
-# A page of members after a position: the (dataset_key, position) key walks them in order, so
-# rows stream from the first page on whatever the planner's statistics say, with no sort of the
-# whole dataset, no cursor and no transaction held open. The steps' text arrives as a text[]
-# that asyncpg decodes in C, the metadata as text for orjson: no Python-level decoder per value.
+# A page of members: the positions [$2, $2 + $3) of the dataset's ids (a slice of the value,
+# read without reading the rest), each looked up by the primary key, in manifest order. $4 is
+# the byte of the split asked for, or NULL for all. The steps' text arrives as a text[] that
+# asyncpg decodes in C, the metadata as text for orjson: no Python-level decoder per value.
 _MEMBERS_PAGE = (
-    "SELECT d.position, t.id, t.prompt, "
+    "SELECT t.id, t.prompt, "
     "ARRAY(SELECT s.step->>'content' FROM jsonb_array_elements(t.steps) "
     "WITH ORDINALITY AS s(step, n) ORDER BY s.n), "
     "t.final_answer, t.reference_answer, t.metadata::text "
-    "FROM dataset_traces d JOIN traces t ON t.id = d.trace_id "
-    "WHERE d.dataset_key = $1 AND d.position > $2{split} ORDER BY d.position LIMIT {limit}"
+    "FROM (SELECT substr(member_ids, $2 * 16 + 1, $3 * 16) AS ids, "
+    "substr(member_splits, $2 + 1, $3) AS splits FROM datasets WHERE dataset_key = $1) AS m "
+    "CROSS JOIN LATERAL generate_series(0, length(m.splits) - 1) AS g(n) "
+    "JOIN traces t ON t.id = encode(substr(m.ids, g.n * 16 + 1, 16), 'hex')::uuid "
+    "WHERE $4::int IS NULL OR get_byte(m.splits, g.n) = $4 "
+    "ORDER BY g.n"
 )
 
 
 async def _members_postgresql(
-    session: AsyncSession, key: str, split: str | None
-) -> AsyncGenerator[Sequence[Any]]:
+    session: AsyncSession, key: str, count: int, wanted: int | None
+) -> AsyncGenerator[Sequence[ExportRow]]:
     driver = await _asyncpg(session)
-    extra: tuple[str, ...] = () if split is None else (split,)
-    where_split = "" if split is None else " AND d.split = $3"
-    sql = _MEMBERS_PAGE.format(split=where_split, limit=STREAM_BATCH)
     loads = orjson.loads
+
+    def fetch(start: int) -> asyncio.Future[list[asyncpg.Record]]:
+        page = driver.fetch(_MEMBERS_PAGE, key, start, STREAM_BATCH, wanted)
+        return asyncio.ensure_future(cast(Awaitable[list[asyncpg.Record]], page))
+
     # The next page is asked for before this one is handed on, so that PostgreSQL reads it
     # while the caller renders and sends this one.
-    ahead: asyncio.Future[Any] | None = asyncio.ensure_future(driver.fetch(sql, key, -1, *extra))
+    ahead: asyncio.Future[list[asyncpg.Record]] | None = fetch(0) if count else None
+    start = 0
     try:
         while ahead is not None:
             rows = await ahead
             ahead = None
-            if len(rows) == STREAM_BATCH:
-                ahead = asyncio.ensure_future(driver.fetch(sql, key, rows[-1][0], *extra))
+            start += STREAM_BATCH
+            if start < count:
+                ahead = fetch(start)
                 await asyncio.sleep(0)  # let it send the query before the caller's CPU work
             if rows:
                 with gc_paused():  # a page of short-lived, acyclic objects: see gc_paused
-                    page = [ExportRow(str(r[1]), r[2], r[3], r[4], r[5], loads(r[6])) for r in rows]
+                    page = [ExportRow(str(r[0]), r[1], r[2], r[3], r[4], loads(r[5])) for r in rows]
                 yield page
     finally:
         if ahead is not None:
@@ -387,3 +401,24 @@ async def _members_postgresql(
             await asyncio.wait([ahead])
             if not ahead.cancelled():
                 ahead.exception()
+
+
+async def _members_sqlite(
+    session: AsyncSession, key: str, count: int, wanted: int | None
+) -> AsyncGenerator[Sequence[ExportRow]]:
+    columns = ("prompt", "steps", "final_answer", "reference_answer", "metadata")
+    for start in range(0, count, STREAM_BATCH):
+        stmt = select(
+            func.substr(Dataset.member_ids, start * ID_BYTES + 1, STREAM_BATCH * ID_BYTES),
+            func.substr(Dataset.member_splits, start + 1, STREAM_BATCH),
+        ).where(Dataset.dataset_key == key)
+        ids, splits = (await session.execute(stmt)).one()
+        chosen = [
+            uuid.UUID(bytes=bytes(ids[ID_BYTES * n : ID_BYTES * (n + 1)]))
+            for n, byte in enumerate(bytes(splits))
+            if wanted is None or byte == wanted
+        ]
+        found = await lookup(session, chosen, columns)
+        page = [export_row((trace_id, *found[trace_id])) for trace_id in chosen]
+        if page:
+            yield page

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import random
 import uuid
+from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from tunix_rt_backend.contracts.records import ExportFormat, build_record
 from tunix_rt_backend.contracts.template import ResponseStyle
 from tunix_rt_backend.datasets import repository as repo
 from tunix_rt_backend.datasets import store
-from tunix_rt_backend.datasets.models import Dataset
+from tunix_rt_backend.datasets.models import MEMBER_EVAL, MEMBER_TRAIN, Dataset
 from tunix_rt_backend.datasets.schemas import (
     DATASET_SCHEMA_VERSION,
     DatasetBuildRequest,
@@ -37,6 +38,11 @@ from tunix_rt_backend.http import gc_paused
 TRAIN, EVAL = "train", "eval"
 
 
+# What the statistics of a dataset need of each trace (see _member_stats).
+STAT_COLUMNS = ("source", "step_count", "prompt_chars", "answer_chars")
+_SPLIT_BYTE = {TRAIN: MEMBER_TRAIN, EVAL: MEMBER_EVAL}
+
+
 @dataclass(slots=True)
 class _Candidate:
     id: uuid.UUID
@@ -44,6 +50,16 @@ class _Candidate:
     prompt_key: bytes = b""
     dedup_key: bytes = b""
     stratum: str | None = None
+    # Read with the content hash (complete), for the statistics.
+    complete: bool = False
+    source: str = ""
+    step_count: int = 0
+    prompt_chars: int = 0
+    answer_chars: int = 0
+
+    def fill(self, content_hash: str, source: str, steps: int, prompt: int, answer: int) -> None:
+        self.content_hash, self.source, self.step_count = content_hash, source, steps
+        self.prompt_chars, self.answer_chars, self.complete = prompt, answer, True
 
 
 def _normal_prompt(prompt: str) -> str:
@@ -81,7 +97,7 @@ async def _in_sql_order(session: AsyncSession, req: DatasetBuildRequest) -> list
     # every match, so the rest is looked up for the chosen ones only.
     columns = ["id"]
     if not stratified:
-        columns.append("content_hash")
+        columns.extend(("content_hash", *STAT_COLUMNS))
     if req.dedup or (not stratified and req.split is not None):
         columns.append("prompt")
     if req.dedup:
@@ -116,14 +132,15 @@ async def _collect(
 ) -> None:
     at = {name: i for i, name in enumerate(columns)}
     hash_at, prompt_at, answer_at = at.get("content_hash"), at.get("prompt"), at.get("final_answer")
+    source_at = at.get("source")
     stratum_at = at.get("stratum")
     split = req.split is not None
     seen: set[bytes] = set()
     async for rows in stream:
         for row in rows:
             candidate = _Candidate(id=row[0])
-            if hash_at is not None:
-                candidate.content_hash = row[hash_at]
+            if hash_at is not None and source_at is not None:
+                candidate.fill(row[hash_at], *row[source_at : source_at + len(STAT_COLUMNS)])
             if prompt_at is not None:
                 prompt = _normal_prompt(row[prompt_at])
                 if split:
@@ -157,16 +174,19 @@ async def _random(session: AsyncSession, req: DatasetBuildRequest) -> list[_Cand
         want = min(max(req.limit - len(kept), 1_000) * 5 // 4, 50_000)
         part = ids[start : start + want]
         start += len(part)
-        found = await repo.lookup(session, part, ("content_hash", "prompt", "final_answer"))
+        columns = ("prompt", "final_answer", "content_hash", *STAT_COLUMNS)
+        found = await repo.lookup(session, part, columns)
         for trace_id in part:
-            content_hash, prompt, answer = _found(found, trace_id)
+            prompt, answer, content_hash, *stats = _found(found, trace_id)
             normal = _normal_prompt(prompt)
             dedup_key = _digest(normal + "\x1f" + _answer_key(answer))
             if dedup_key in seen:
                 continue
             seen.add(dedup_key)
             prompt_key = _digest(normal) if req.split is not None else b""
-            kept.append(_Candidate(trace_id, content_hash, prompt_key, dedup_key))
+            candidate = _Candidate(trace_id, prompt_key=prompt_key, dedup_key=dedup_key)
+            candidate.fill(content_hash, *stats)
+            kept.append(candidate)
             if len(kept) == req.limit:
                 break
     return kept
@@ -175,29 +195,34 @@ async def _random(session: AsyncSession, req: DatasetBuildRequest) -> list[_Cand
 async def _complete(
     session: AsyncSession, candidates: Sequence[_Candidate], *, prompt_keys: bool
 ) -> None:
-    """Look up the content hash (and prompt key) of the candidates chosen without them."""
-    missing = [c for c in candidates if not c.content_hash or (prompt_keys and not c.prompt_key)]
+    """Look up the content hash and statistics (and prompt key) of the candidates chosen
+    without them."""
+    missing = [c for c in candidates if not c.complete or (prompt_keys and not c.prompt_key)]
     if not missing:
         return
-    columns = ("content_hash", "prompt") if prompt_keys else ("content_hash",)
+    columns = ("content_hash", *STAT_COLUMNS, *(("prompt",) if prompt_keys else ()))
     found = await repo.lookup(session, [c.id for c in missing], columns)
     for candidate in missing:
         row = _found(found, candidate.id)
-        candidate.content_hash = row[0]
+        candidate.fill(*row[: 1 + len(STAT_COLUMNS)])
         if prompt_keys:
-            candidate.prompt_key = _digest(_normal_prompt(row[1]))
+            candidate.prompt_key = _digest(_normal_prompt(row[-1]))
 
 
 def _found(found: dict[Any, Sequence[Any]], trace_id: uuid.UUID) -> Sequence[Any]:
     row = found.get(trace_id)
     if row is None:
-        # Deleted by someone else between choosing and reading it (a trace in no dataset yet).
-        raise Conflict(
-            f"Trace {trace_id} was deleted while the dataset was being built; nothing was "
-            "recorded. Build it again.",
-            details={"trace_id": str(trace_id)},
-        )
+        raise _deleted_meanwhile(trace_id)
     return row
+
+
+def _deleted_meanwhile(trace_id: uuid.UUID) -> Conflict:
+    """A trace chosen was deleted by someone else before the build was recorded (SQLite)."""
+    return Conflict(
+        f"Trace {trace_id} was deleted while the dataset was being built; nothing was "
+        "recorded. Build it again.",
+        details={"trace_id": str(trace_id)},
+    )
 
 
 def _dedup(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -256,16 +281,45 @@ def _assign_splits(candidates: Sequence[_Candidate], req: DatasetBuildRequest) -
     return [EVAL if c.prompt_key in held_out else TRAIN for c in candidates]
 
 
-def _checksum(candidates: Sequence[_Candidate], splits: Sequence[str]) -> str:
+def _checksum(candidates: Sequence[_Candidate], ids: Sequence[str], splits: Sequence[str]) -> str:
     """SHA-256 over (id, content hash, split) in manifest order.
 
     Every export is a pure function of these and the export parameters, and stored traces
     never change, so equal checksums mean byte-identical exports.
     """
     digest = hashlib.sha256(f"tunix-rt-dataset:{DATASET_SCHEMA_VERSION}\n".encode())
-    for candidate, split in zip(candidates, splits, strict=True):
-        digest.update(f"{candidate.id}:{candidate.content_hash}:{split}\n".encode())
+    block = 10_000  # hashed a block of lines at a time: one update per line costs 3x more
+    for start in range(0, len(candidates), block):
+        end = start + block
+        lines = zip(ids[start:end], candidates[start:end], splits[start:end], strict=True)
+        digest.update("".join(f"{i}:{c.content_hash}:{s}\n" for i, c, s in lines).encode())
     return digest.hexdigest()
+
+
+def _member_stats(
+    candidates: Sequence[_Candidate], scores: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """Counts, step and length statistics of the chosen traces, and their score means."""
+    count = len(candidates)
+
+    def mean(total: int) -> float | None:
+        return round(total / count, 4) if count else None
+
+    steps = [c.step_count for c in candidates]
+    prompts = [c.prompt_chars for c in candidates]
+    sources = Counter(c.source for c in candidates)
+    return {
+        "trace_count": count,
+        "sources": dict(sorted(sources.items())),
+        "steps": {
+            "min": min(steps, default=None),
+            "max": max(steps, default=None),
+            "mean": mean(sum(steps)),
+        },
+        "prompt_chars": {"mean": mean(sum(prompts)), "max": max(prompts, default=None)},
+        "final_answer_chars": {"mean": mean(sum(c.answer_chars for c in candidates))},
+        "scores": scores,
+    }
 
 
 def _request_summary(req: DatasetBuildRequest) -> dict[str, Any]:
@@ -315,10 +369,16 @@ async def build(
     ):
         raise NotFound(f"Parent dataset {request.parent_dataset_id} does not exist.")
 
+    # Held until the commit: no trace chosen can be deleted meanwhile (PostgreSQL).
+    await repo.lock_members(session, exclusive=False)
     candidates = await _candidates(session, request)
     splits = await asyncio.to_thread(_assign_splits, candidates, request)
-    checksum = await asyncio.to_thread(_checksum, candidates, splits)
+    trace_ids = [c.id for c in candidates]
+    id_texts = [str(i) for i in trace_ids]
+    checksum = await asyncio.to_thread(_checksum, candidates, id_texts, splits)
     split_counts = {TRAIN: splits.count(TRAIN), EVAL: splits.count(EVAL)}
+    stats = _member_stats(candidates, await repo.score_means(session, trace_ids))
+    stats["split_counts"] = split_counts
     build_id = uuid.uuid4()
     created_at = utcnow()
     dataset = Dataset(
@@ -330,7 +390,7 @@ async def build(
         created_at=created_at,
         trace_count=len(candidates),
         split_counts=split_counts,
-        stats={},
+        stats=stats,
         request=_request_summary(request),
         selection_strategy=request.selection_strategy,
         seed=request.seed,
@@ -340,24 +400,28 @@ async def build(
         session_id=request.session_id,
         parent_dataset_id=request.parent_dataset_id,
         training_run_id=request.training_run_id,
+        member_ids=b"".join([i.bytes for i in trace_ids]),
+        member_splits=b"".join([_SPLIT_BYTE[split] for split in splits]),
     )
-    trace_ids = [c.id for c in candidates]
+    session.add(dataset)
     try:
-        await repo.add_dataset(session, dataset, trace_ids, splits)
-        stats = await repo.member_stats(session, key)
-        stats["split_counts"] = split_counts
-        dataset.stats = stats
         await session.flush()
     except IntegrityError:
         await session.rollback()
         raise Conflict(f"Dataset {key} already exists; versions are immutable.") from None
+    # SQLite: the flush began this transaction's write, so no delete can commit until it ends;
+    # one may have committed after the choice, though (see repository.lock_members).
+    missing = [] if repo.locks_members(session) else await repo.missing_ids(session, trace_ids)
+    if missing:
+        await session.rollback()
+        raise _deleted_meanwhile(missing[0])
 
     manifest = {
         **to_read(dataset).model_dump(mode="json"),
-        "trace_ids": [str(i) for i in trace_ids],
+        "trace_ids": id_texts,
         "splits": {
-            TRAIN: [str(i) for i, s in zip(trace_ids, splits, strict=True) if s == TRAIN],
-            EVAL: [str(i) for i, s in zip(trace_ids, splits, strict=True) if s == EVAL],
+            TRAIN: [i for i, s in zip(id_texts, splits, strict=True) if s == TRAIN],
+            EVAL: [i for i, s in zip(id_texts, splits, strict=True) if s == EVAL],
         },
     }
     try:
@@ -392,6 +456,11 @@ async def preview(session: AsyncSession, *, request: DatasetBuildRequest) -> Dat
 
 async def datasets_containing(session: AsyncSession, *, trace_id: uuid.UUID) -> list[str]:
     return await repo.keys_containing(session, trace_id)
+
+
+async def hold_members(session: AsyncSession) -> None:
+    """Before deleting a trace: no dataset build may record it until this transaction ends."""
+    await repo.lock_members(session, exclusive=True)
 
 
 async def list_(session: AsyncSession) -> DatasetList:

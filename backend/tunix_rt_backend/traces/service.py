@@ -243,15 +243,21 @@ async def compare(
 
 
 async def delete(session: AsyncSession, *, trace_id: uuid.UUID) -> None:
+    # Deleted first, then checked, in one transaction: on SQLite the delete makes this the
+    # only writer, so no dataset holding the trace can be recorded between check and commit;
+    # on PostgreSQL hold_members does that.
+    await dataset_service.hold_members(session)
+    if not await repo.delete_one(session, trace_id):
+        await session.rollback()
+        raise NotFound(f"No trace with id {trace_id}.")
     keys = await dataset_service.datasets_containing(session, trace_id=trace_id)
     if keys:
+        await session.rollback()
         raise Conflict(
             f"Trace {trace_id} is part of dataset(s) {', '.join(keys)}, whose exports must stay "
             "byte-identical; it cannot be deleted.",
             details={"datasets": keys},
         )
-    if not await repo.delete_one(session, trace_id):
-        raise NotFound(f"No trace with id {trace_id}.")
     await session.commit()
 
 
