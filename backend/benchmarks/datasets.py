@@ -490,6 +490,44 @@ async def measure_memory(
     return results
 
 
+# --- trace delete ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    datasets: int
+    members: int
+    seconds: list[float]
+
+
+async def measure_deletes(server: Server, conn: asyncpg.Connection, repeat: int) -> DeleteResult:
+    """DELETE /api/traces/{id} of a trace in no dataset, with every dataset so far stored: the
+    delete searches all their member ids for it. The trace is stored just before (untimed)."""
+    datasets, members = await conn.fetchrow(
+        "SELECT count(*), coalesce(sum(trace_count), 0) FROM datasets"
+    )
+    seconds: list[float] = []
+    async with server.client(timeout=900) as http:
+        for number in range(max(repeat, 5)):
+            trace = {
+                "prompt": f"bench delete {uuid.uuid4()}",
+                "steps": [{"type": "reasoning", "content": "1 + 1 = 2"}],
+                "final_answer": "2",
+                "source": "bench",
+            }
+            created = await http.post("/api/traces", json=trace)
+            if created.status_code != 201:
+                raise SystemExit(f"storing a trace failed: {created.status_code} {created.text}")
+            started = time.perf_counter()
+            deleted = await http.delete(f"/api/traces/{created.json()['id']}")
+            elapsed = time.perf_counter() - started
+            if deleted.status_code != 204:
+                raise SystemExit(f"delete failed: {deleted.status_code} {deleted.text}")
+            if number:  # the first one warms up
+                seconds.append(elapsed)
+    return DeleteResult(int(datasets), int(members), seconds)
+
+
 # --- report ------------------------------------------------------------------------------------
 
 
@@ -627,6 +665,7 @@ async def run(args: argparse.Namespace) -> None:
                             "dataset_key"
                         ]
                     exports = await measure_exports(server, conn, targets, args.repeat)
+                    deletes = await measure_deletes(server, conn, args.repeat)
             finally:
                 await conn.close()
             say(f"memory, a fresh server for each request ({load_note()})")
@@ -634,6 +673,13 @@ async def run(args: argparse.Namespace) -> None:
     report_builds(builds, args.rows, args.repeat)
     report_exports(exports, args.repeat)
     report_memory(memory)
+    say("")
+    median_ms = statistics.median(deletes.seconds) * 1000
+    say(
+        f"DELETE /api/traces/{{id}} of a trace in no dataset, {deletes.datasets} datasets holding "
+        f"{deletes.members:,} members stored: median {median_ms:.1f} ms, max "
+        f"{max(deletes.seconds) * 1000:.1f} ms ({len(deletes.seconds)} deletes)"
+    )
     say(f"({load_note()} at the end)")
 
 

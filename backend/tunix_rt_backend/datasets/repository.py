@@ -39,7 +39,12 @@ async def _asyncpg(session: AsyncSession) -> asyncpg.Connection:
     Used where SQLAlchemy's per-row work would dominate: bulk inserts and export rows."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
-    return cast(asyncpg.Connection, raw.driver_connection)
+    driver = cast(asyncpg.Connection, raw.driver_connection)
+    if not driver.is_in_transaction():
+        # SQLAlchemy begins the driver's transaction with its first statement: begin it now,
+        # so that what runs on the driver runs in the session's transaction.
+        await connection.exec_driver_sql("SELECT 1")
+    return driver
 
 
 @asynccontextmanager
@@ -196,14 +201,28 @@ async def stream_candidates(
         yield partition
 
 
+def _driver_statement(session: AsyncSession, stmt: Any) -> tuple[str, list[Any]]:
+    """``stmt`` as asyncpg's SQL text and argument values, each converted by its type as
+    SQLAlchemy would (JSONB as text, UTC datetimes, expanded IN lists)."""
+    dialect = session.get_bind().dialect
+    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    values: list[Any] = []
+    for name in compiled.positiontup or ():
+        value = params[name]
+        processor = compiled.binds[name].type.bind_processor(dialect)
+        values.append(value if processor is None else processor(value))
+    return str(compiled), values
+
+
 async def matching_ids(session: AsyncSession, flt: TraceFilter) -> list[Any]:
     """The ids of every matching trace, in id order (as ``stream_candidates(order="id")``)."""
     where = filter_clauses(_dialect(session), flt)
     if _dialect(session) == "postgresql":
-        connection = await session.connection()
         # One array in one row: asyncpg decodes it in C, where a row per id costs ~1 µs each.
         ordered = func.array_agg(aggregate_order_by(Trace.id, Trace.id))
-        ids = (await connection.execute(select(ordered).where(*where))).scalar_one()
+        sql, values = _driver_statement(session, select(ordered).where(*where))
+        ids = await (await _asyncpg(session)).fetchval(sql, *values)
         return list(ids or ())
     out: list[Any] = []
     stmt = select(Trace.id).where(*where).order_by(Trace.id)
@@ -240,8 +259,17 @@ async def _partitions(
 ) -> AsyncGenerator[Sequence[Any]]:
     """Rows in batches from a server-side cursor, closed even when the reader stops early.
 
-    Core rows: the ORM's per-row bookkeeping is not needed for plain columns."""
+    Core rows: the ORM's per-row bookkeeping is not needed for plain columns. On PostgreSQL
+    asyncpg's own records, with the values as asyncpg decodes them: SQLAlchemy's rows and
+    result processing made choosing 100,000 traces three times slower than the query."""
     batch = batch or STREAM_BATCH
+    if _dialect(session) == "postgresql":
+        sql, values = _driver_statement(session, stmt)
+        # In the session's transaction: the cursor ends with it at the latest.
+        cursor = await (await _asyncpg(session)).cursor(sql, *values)
+        while rows := await cursor.fetch(batch):
+            yield rows
+        return
     connection = await session.connection()
     result = await connection.stream(stmt.execution_options(yield_per=batch))
     try:
