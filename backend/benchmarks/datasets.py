@@ -105,11 +105,15 @@ INSERT_DATASET_SQL = (
     "manifest_path, member_ids, member_splits) VALUES ($1, $1, 'v1', $2, '1', now(), $3, '{}', "
     "'{}', '{}', 'latest', '', '', $4, $5)"
 )
-# The dataset's rows in manifest order, given its member ids ($1, read from the dataset's row).
+# The dataset's rows in manifest order: each member id looked up by the primary key in a nested
+# loop over the positions, which yields them in position order. No ORDER BY: PostgreSQL does not
+# know the loop's order and would first sort the whole dataset on disk (80 MB for 100,000 records,
+# 1.4x the time); the export, which must guarantee the order, sorts each page of 2,000 in memory.
 EXPORT_COPY_SQL = (
     "SELECT t.id, t.prompt, t.steps, t.final_answer, t.reference_answer, t.metadata "
-    "FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n) JOIN traces t ON t.id = u.id "
-    "ORDER BY u.n"
+    "FROM (SELECT member_ids, trace_count FROM datasets WHERE dataset_key = '{key}' OFFSET 0) d "
+    "CROSS JOIN LATERAL generate_series(0, d.trace_count - 1) AS g(n) "
+    "JOIN traces t ON t.id = encode(substr(d.member_ids, g.n * 16 + 1, 16), 'hex')::uuid"
 )
 
 
@@ -352,19 +356,13 @@ async def export_api(
     return counter.result()
 
 
-async def member_ids(conn: asyncpg.Connection, key: str) -> list[uuid.UUID]:
-    """The dataset's member ids in manifest order (read before the COPY, untimed)."""
-    stored = await conn.fetchval("SELECT member_ids FROM datasets WHERE dataset_key = $1", key)
-    return [uuid.UUID(bytes=stored[at : at + 16]) for at in range(0, len(stored), 16)]
-
-
-async def export_copy(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> Transfer:
+async def export_copy(conn: asyncpg.Connection, key: str) -> Transfer:
     counter = Counter(digest=False)
 
     async def sink(chunk: bytes) -> None:
         counter.add(chunk)
 
-    await conn.copy_from_query(EXPORT_COPY_SQL, list(ids), output=sink)
+    await conn.copy_from_query(EXPORT_COPY_SQL.format(key=key), output=sink)
     return counter.result()
 
 
@@ -376,17 +374,16 @@ async def measure_exports(
 ) -> list[ExportResult]:
     results = [ExportResult(key, fmt, size) for size, key in datasets for fmt in EXPORT_FORMATS]
     digests: dict[tuple[str, str], str] = {}
-    members = {key: await member_ids(conn, key) for _, key in datasets}
     async with server.client(timeout=900) as http:
         for result in results:  # warm-up, untimed
-            await export_copy(conn, members[result.key])
+            await export_copy(conn, result.key)
             first = await export_api(http, result.key, result.format, digest=True)
             digests[result.key, result.format] = first.digest
         for number in range(1, repeat + 1):
             say(f"export round {number} ({load_note()})")
             for result in results:
                 api = await timed(conn, server.pid, export_api(http, result.key, result.format))
-                copy = await timed(conn, server.pid, export_copy(conn, members[result.key]))
+                copy = await timed(conn, server.pid, export_copy(conn, result.key))
                 for _, transfer in (api, copy):
                     if transfer.rows != result.size:
                         raise SystemExit(f"{result.key}: {transfer.rows:,} rows exported")
