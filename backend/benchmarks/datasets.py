@@ -109,11 +109,13 @@ INSERT_DATASET_SQL = (
 # loop over the positions, which yields them in position order. No ORDER BY: PostgreSQL does not
 # know the loop's order and would first sort the whole dataset on disk (80 MB for 100,000 records,
 # 1.4x the time); the export, which must guarantee the order, sorts each page of 2,000 in memory.
+# The ids are read once (substr of the whole value), not from TOAST for each row (1.3x the time).
 EXPORT_COPY_SQL = (
     "SELECT t.id, t.prompt, t.steps, t.final_answer, t.reference_answer, t.metadata "
-    "FROM (SELECT member_ids, trace_count FROM datasets WHERE dataset_key = '{key}' OFFSET 0) d "
+    "FROM (SELECT substr(member_ids, 1, 16 * trace_count) AS ids, trace_count FROM datasets "
+    "WHERE dataset_key = '{key}' OFFSET 0) d "
     "CROSS JOIN LATERAL generate_series(0, d.trace_count - 1) AS g(n) "
-    "JOIN traces t ON t.id = encode(substr(d.member_ids, g.n * 16 + 1, 16), 'hex')::uuid"
+    "JOIN traces t ON t.id = encode(substr(d.ids, g.n * 16 + 1, 16), 'hex')::uuid"
 )
 
 
