@@ -83,7 +83,8 @@ def settle_garbage_collector() -> None:
 
     The modules, models and schemas loaded at start are a few hundred thousand objects that
     live as long as the process; each full collection walked all of them again. Frozen,
-    collections walk only what requests create: an export spent about 20 % less CPU."""
+    collections walk only what requests create (measured on its own: an export spent about
+    20 % less CPU; see docs/performance.md)."""
     gc.collect()
     gc.freeze()
 
