@@ -73,7 +73,8 @@ def _digest(text: str) -> bytes:
 class _PromptKeys:
     """Normalised prompts and their keys, remembered for the last prompts seen: traces that
     share a prompt (several answers to one question, what a prompt-grouped split is for)
-    normalise and hash it once. Normalising and hashing took 60 % of a build's Python time."""
+    normalise and hash it once. Normalising and hashing took about half of the Python time of
+    a 100,000-trace build with a split."""
 
     LIMIT = 65_536
 
