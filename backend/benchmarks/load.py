@@ -27,68 +27,44 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import math
 import os
 import platform
 import random
 import resource
-import secrets
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import asyncpg
 import httpx
 import orjson
 
-from tunix_rt_backend.settings import REPO_DIR
+if __name__ == "__main__" and not __package__:
+    # Run as a script (python benchmarks/load.py): import `benchmarks` from backend/.
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-ADMIN_DSN = os.environ.get(
-    "TUNIX_RT_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
+from benchmarks.common import (
+    Problem,
+    Server,
+    fresh_database,
+    load_problems,
+    process_cpu,
+    running_server,
+    say,
 )
+
 ENDPOINTS = ("ingest", "list", "get", "export")
 DEFAULT_MIX = "ingest=15,list=30,get=45,export=10"
 DATASET = "load-v1"
 
 
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
 # --- traces ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    question: str
-    steps: tuple[str, ...]
-    answer: str
-
-
-def load_problems() -> list[Problem]:
-    """GSM8K train beside the checkout (or in TUNIX_RT_GSM8K_DIR)."""
-    override = os.environ.get("TUNIX_RT_GSM8K_DIR")
-    folder = Path(override) if override else REPO_DIR.parent / "shared" / "data" / "gsm8k"
-    path = folder / "train.jsonl"
-    if not path.is_file():
-        raise SystemExit(f"GSM8K not found at {path}; set TUNIX_RT_GSM8K_DIR to its folder.")
-    problems: list[Problem] = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            item = orjson.loads(line)
-            work, _, answer = str(item["answer"]).rpartition("####")
-            steps = tuple(s.strip() for s in work.splitlines() if s.strip())
-            problems.append(Problem(str(item["question"]), steps, answer.strip()))
-    return problems
 
 
 def trace_body(problems: Sequence[Problem], serial: str, i: int) -> dict[str, Any]:
@@ -103,100 +79,6 @@ def trace_body(problems: Sequence[Problem], serial: str, i: int) -> dict[str, An
         "tags": ["math", f"bucket-{i % 20}"],
         "metadata": {"writer": serial, "index": i, "row": i % len(problems)},
     }
-
-
-# --- database and server -----------------------------------------------------------------------
-
-
-def sqlalchemy_url(dsn: str) -> str:
-    return dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
-
-
-@contextlib.asynccontextmanager
-async def fresh_database() -> AsyncIterator[str]:
-    """A new, uniquely named database; its asyncpg DSN. Dropped afterwards."""
-    try:
-        admin = await asyncpg.connect(ADMIN_DSN, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        raise SystemExit(f"PostgreSQL is unreachable at {ADMIN_DSN}: {exc}") from None
-    name = f"tunix_rt_load_{uuid.uuid4().hex[:12]}"
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        version = await admin.fetchval("SHOW server_version")
-    finally:
-        await admin.close()
-    say(f"database {name} (PostgreSQL {version})")
-    try:
-        yield f"{ADMIN_DSN.rsplit('/', 1)[0]}/{name}"
-    finally:
-        admin = await asyncpg.connect(ADMIN_DSN, timeout=5)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
-        say(f"dropped database {name}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@dataclass
-class Server:
-    process: asyncio.subprocess.Process
-    url: str
-    api_key: str
-    log: IO[bytes]
-
-    def log_tail(self) -> str:
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()[-4000:].decode(errors="replace")
-
-
-@contextlib.asynccontextmanager
-async def running_server(dsn: str, datasets_dir: Path) -> AsyncIterator[Server]:
-    """``tunix-rt serve`` on a free loopback port (migrations applied at start)."""
-    port = free_port()
-    api_key = secrets.token_urlsafe(24)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("TUNIX_RT_API_KEY")},
-        "TUNIX_RT_DATABASE_URL": sqlalchemy_url(dsn),
-        "TUNIX_RT_DATASETS_DIR": str(datasets_dir),
-        "TUNIX_RT_API_KEYS": api_key,
-    }
-    executable = Path(sys.executable).with_name("tunix-rt")
-    command = [str(executable), "serve", "--port", str(port), "--log-level", "warning"]
-    with tempfile.TemporaryFile() as log:
-        process = await asyncio.create_subprocess_exec(
-            *command, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        server = Server(process, f"http://127.0.0.1:{port}", api_key, log)
-        try:
-            deadline = time.monotonic() + 60
-            async with httpx.AsyncClient(base_url=server.url, timeout=5) as http:
-                while True:
-                    if process.returncode is not None:
-                        raise SystemExit(f"the server exited:\n{server.log_tail()}")
-                    with contextlib.suppress(httpx.TransportError):
-                        if (await http.get("/api/health")).status_code == 200:
-                            break
-                    if time.monotonic() > deadline:
-                        raise SystemExit(f"the server is not healthy:\n{server.log_tail()}")
-                    await asyncio.sleep(0.2)
-            say(f"server: {' '.join(command)} (pid {process.pid})")
-            yield server
-        finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    await asyncio.wait_for(process.wait(), 30)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
 
 
 # --- the load ----------------------------------------------------------------------------------
@@ -293,13 +175,10 @@ async def client_loop(
 ) -> None:
     rng = random.Random(number)
     names, weights = list(mix), list(mix.values())
-    headers = {"Authorization": f"Bearer {server.api_key}"}
     sent = 0
     # One connection per client, as 50 separate notebooks or scripts would hold.
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(
-        base_url=server.url, headers=headers, timeout=60, limits=limits
-    ) as http:
+    async with server.client(timeout=60, limits=limits) as http:
         while time.monotonic() < until:
             endpoint = rng.choices(names, weights)[0]
             await one_request(http, shared, endpoint, rng, f"client-{number}-{sent}")
@@ -309,8 +188,7 @@ async def client_loop(
 
 
 async def seed(server: Server, shared: Shared, traces: int, dataset_size: int) -> None:
-    headers = {"Authorization": f"Bearer {server.api_key}"}
-    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=600) as http:
+    async with server.client(timeout=600) as http:
         for start in range(0, traces, 5_000):
             count = min(5_000, traces - start)
             bodies = [trace_body(shared.problems, "seed", start + i) for i in range(count)]
@@ -394,13 +272,9 @@ def report(shared: Shared, seconds: float, args: argparse.Namespace) -> dict[str
     }
 
 
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a local process has used; 0 if it cannot be read."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
+def cpu_of(pid: int) -> float:
+    """CPU seconds a local process has used; 0 if it cannot be read (e.g. already gone)."""
+    return process_cpu(pid) or 0.0
 
 
 def machine_busy() -> float:
@@ -429,7 +303,7 @@ class DatabaseCpu:
         )
         for row in rows:
             pid = int(row["pid"])
-            cpu = process_cpu(pid)
+            cpu = cpu_of(pid)
             # A backend first seen during the run started during it: all of its CPU counts.
             self.first.setdefault(pid, cpu if baseline else 0.0)
             self.last[pid] = max(cpu, self.last.get(pid, 0.0))
@@ -477,7 +351,10 @@ async def main_async(args: argparse.Namespace) -> int:
     mix = parse_mix(args.mix)
     problems = load_problems()
     with tempfile.TemporaryDirectory(prefix="tunix-rt-load-") as folder:
-        async with fresh_database() as dsn, running_server(dsn, Path(folder)) as server:
+        async with (
+            fresh_database() as dsn,
+            running_server(dsn, {"TUNIX_RT_DATASETS_DIR": folder}) as server,
+        ):
             shared = Shared(problems=problems, ids=[], batch_size=args.batch)
             await seed(server, shared, args.seed_traces, args.dataset_size)
             say(
@@ -485,7 +362,7 @@ async def main_async(args: argparse.Namespace) -> int:
                 f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
             )
             pid = server.process.pid
-            cpu_before = (process_cpu(pid), own_cpu(), machine_busy())
+            cpu_before = (cpu_of(pid), own_cpu(), machine_busy())
             started = time.monotonic()
             until = started + args.seconds
             database_cpu = DatabaseCpu(dsn)
@@ -497,7 +374,7 @@ async def main_async(args: argparse.Namespace) -> int:
                 ),
             )
             elapsed = time.monotonic() - started
-            cpu_after = (process_cpu(pid), own_cpu(), machine_busy())
+            cpu_after = (cpu_of(pid), own_cpu(), machine_busy())
             result = report(shared, elapsed, args)
             used = [after - before for before, after in zip(cpu_before, cpu_after, strict=True)]
             result["cpu_seconds"] = cpu = cpu_report(
