@@ -54,6 +54,9 @@ COLUMNS = (
     "metadata",
     "content_hash",
     "run_id",
+    "prompt_key",
+    "prompt_chars",
+    "answer_chars",
 )
 
 
@@ -137,6 +140,9 @@ def copy_record(payload: dict[str, Any], now: dt.datetime) -> tuple[Any, ...]:
         json_dumps(row["meta"]),
         row["content_hash"],
         row["run_id"],
+        row["prompt_key"],
+        row["prompt_chars"],
+        row["answer_chars"],
     )
 
 

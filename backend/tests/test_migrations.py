@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from tests.conftest import create_postgres_database, drop_postgres_database
+from tunix_rt_backend.contracts.keys import prompt_key
 from tunix_rt_backend.db import Base, create_engine
 from tunix_rt_backend.migrate import current_revision, downgrade, head_revision, upgrade
 from tunix_rt_backend.settings import Settings
@@ -155,3 +156,56 @@ def _uuid(connection: object, value: uuid.UUID) -> object:
     """A uuid as each dialect's column stores it (SQLite: 32 hex digits)."""
     dialect = connection.dialect.name  # type: ignore[attr-defined]
     return value if dialect == "postgresql" else value.hex
+
+
+async def test_prompt_keys_and_lengths_are_filled_in_for_stored_traces(fresh_url: str) -> None:
+    """0006 computes each stored trace's prompt key and lengths, across more than one batch,
+    as the service computes them for a new trace."""
+    engine = create_engine(Settings(database_url=fresh_url))
+    prompts = [
+        f"  Wie viel ist {i % 7} \u00d7 2?\n" if i % 2 else f"wie VIEL ist {i % 7} \u00d7 2?"
+        for i in range(5_003)
+    ]
+    trace_ids = [uuid.uuid4() for _ in prompts]
+    try:
+        await upgrade(engine, "0005")
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO traces (id, trace_version, prompt, steps, final_answer, "
+                    "source, tags, metadata, step_count, content_hash, created_at) "
+                    "VALUES (:id, '1', :p, '[]', :a, 's', '[]', '{}', 0, :h, :at)"
+                ),
+                [
+                    {
+                        "id": _uuid(connection, trace_id),
+                        "p": prompt,
+                        "a": "ü" * (i % 5),
+                        "h": f"{i:064x}",
+                        "at": NOW,
+                    }
+                    for i, (trace_id, prompt) in enumerate(zip(trace_ids, prompts, strict=True))
+                ],
+            )
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            stored = {
+                str(trace_id).replace("-", ""): (bytes(key), prompt_chars, answer_chars)
+                for trace_id, key, prompt_chars, answer_chars in await connection.execute(
+                    text("SELECT id, prompt_key, prompt_chars, answer_chars FROM traces")
+                )
+            }
+        assert stored == {
+            trace_id.hex: (prompt_key(prompt), len(prompt), i % 5)
+            for i, (trace_id, prompt) in enumerate(zip(trace_ids, prompts, strict=True))
+        }
+        assert len({key for key, _, _ in stored.values()}) == 7  # equal once normalised
+        await downgrade(engine, "0005")
+        async with engine.connect() as connection:
+            columns = await connection.run_sync(
+                lambda c: {column["name"] for column in inspect(c).get_columns("traces")}
+            )
+            assert await connection.scalar(text("SELECT count(*) FROM traces")) == len(prompts)
+        assert not columns & {"prompt_key", "prompt_chars", "answer_chars"}
+    finally:
+        await engine.dispose()

@@ -13,9 +13,11 @@ from httpx import AsyncClient
 from sqlalchemy import select
 
 from tests.datasets.test_api import _build, _seed, gsm_like
-from tunix_rt_backend.datasets import service
+from tunix_rt_backend.contracts.keys import prompt_key
+from tunix_rt_backend.datasets import repository, service
 from tunix_rt_backend.datasets.models import Dataset
 from tunix_rt_backend.db import utcnow
+from tunix_rt_backend.traces.filters import TraceFilter
 
 
 @pytest.mark.parametrize("strategy", ["latest", "random", "stratified", "top_score"])
@@ -70,6 +72,48 @@ async def test_stats_describe_the_chosen_traces(client: AsyncClient, strategy: s
         },
         "split_counts": manifest["split_counts"],
     }
+
+
+@pytest.mark.parametrize("order", ["latest", "top_score"])
+async def test_the_database_describes_a_selection_as_its_rows_do(
+    client: AsyncClient, app: FastAPI, dialect: str, order: str
+) -> None:
+    """PostgreSQL describes latest and top_score selections in one aggregate row, in the order
+    of the selection; the same members as built from the selection's rows, value for value."""
+    if dialect != "postgresql":
+        pytest.skip("aggregates_in_sql is PostgreSQL's")
+    bodies = [
+        gsm_like(i, prompt=f"Q{i % 4}  é?", final_answer="ü" * (1 + i % 3), source=f"s{i % 3}")
+        for i in range(40)
+    ]
+    ids = await _seed(client, bodies)
+    for i, trace_id in enumerate(ids):
+        response = await client.post(
+            f"/api/traces/{trace_id}/scores",
+            json={"name": "answer_match", "value": (i * 7) % 11, "source": "human"},
+        )
+        assert response.status_code == 201, response.text
+    flt = TraceFilter.model_validate({"metadata": {"level": "easy"}})
+    async with app.state.sessionmaker() as session, session.begin():
+        described = await repository.aggregate_members(
+            session, flt, order=order, limit=15, score_name="answer_match", prompt_keys=True
+        )
+        rows: list[Any] = []
+        stream = repository.stream_candidates(
+            session,
+            flt,
+            order=order,
+            limit=15,
+            columns=repository.MEMBER_COLUMNS,
+            score_name="answer_match",
+        )
+        async for batch in stream:
+            rows.extend(batch)
+    assert described.count == 15
+    assert described == repository.members_from_rows(rows)
+    assert described.prompt_keys == b"".join(
+        prompt_key(bodies[ids.index(str(r[0]))]["prompt"]) for r in rows
+    )
 
 
 async def test_empty_dataset_has_empty_stats_and_export(client: AsyncClient) -> None:
@@ -143,7 +187,7 @@ async def test_a_refused_delete_changes_nothing(client: AsyncClient) -> None:
 def _pause_after_choosing(monkeypatch: pytest.MonkeyPatch) -> tuple[asyncio.Event, asyncio.Event]:
     """Builds stop once they have chosen their traces, until released."""
     chosen, release = asyncio.Event(), asyncio.Event()
-    choose = service._candidates
+    choose = service._choose
 
     async def paused(*args: Any) -> Any:
         out = await choose(*args)
@@ -151,7 +195,7 @@ def _pause_after_choosing(monkeypatch: pytest.MonkeyPatch) -> tuple[asyncio.Even
         await release.wait()
         return out
 
-    monkeypatch.setattr(service, "_candidates", paused)
+    monkeypatch.setattr(service, "_choose", paused)
     return chosen, release
 
 

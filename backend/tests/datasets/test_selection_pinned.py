@@ -2,7 +2,7 @@
 forever), so the rule is pinned here, independently of how the service reads the rows:
 ``random`` takes the matching traces in id order, shuffles them with ``random.Random(seed)``,
 and keeps the first ``limit`` (with dedup, the first of each normalised prompt + answer).
-The per-value planning used while choosing must not outlive the choice."""
+The per-value planning a build asks for must not outlive its transaction."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ async def test_random_choice_is_the_seeded_shuffle_of_the_matches_in_id_order(
     assert await _trace_ids(client, deduplicated) == first_of_each[:5]
 
 
-async def test_values_planning_is_only_for_the_selection(
+async def test_values_planning_ends_with_the_build(
     client: AsyncClient, app: FastAPI, dialect: str
 ) -> None:
     if dialect != "postgresql":
@@ -75,7 +75,11 @@ async def test_values_planning_is_only_for_the_selection(
 
     async with app.state.sessionmaker() as session, session.begin():
         before = await mode(session)
-        async with repository.planned_for_values(session):
-            assert await mode(session) == "force_custom_plan"
-        # The membership insert's per-row foreign-key checks keep their cached plans.
+        assert not await repository.start_build(session, "absent-v1")
+        assert await mode(session) == "force_custom_plan"
+    await _seed(client, [gsm_like(i) for i in range(3)])
+    await _build(client, dataset_name="planned", dataset_version="v1", limit=2)
+    async with app.state.sessionmaker() as session, session.begin():
+        # Pooled connections do not keep it: it was local to the build's transaction.
         assert await mode(session) == before
+        assert await repository.start_build(session, "planned-v1")

@@ -127,7 +127,7 @@ async def test_a_failing_statement_leaves_nothing_from_the_batch(
     payloads = [TraceCreate.model_validate(make_trace(i)) for i in range(4)]
     # Past validation (as a bug in a caller might be): the database refuses it, in statement 2.
     valid = TraceCreate.model_validate(make_trace(9))
-    payloads.append(valid.model_copy(update={"prompt": None}))
+    payloads.append(valid.model_copy(update={"source": None}))
     async with app.state.sessionmaker() as session:
         with pytest.raises(IntegrityError):
             await service.create_batch(

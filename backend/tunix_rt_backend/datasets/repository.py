@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Sequence
-from contextlib import aclosing, asynccontextmanager
-from dataclasses import dataclass
+from contextlib import aclosing
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import asyncpg
@@ -47,35 +48,144 @@ async def _asyncpg(session: AsyncSession) -> asyncpg.Connection:
     return driver
 
 
-@asynccontextmanager
-async def planned_for_values(session: AsyncSession) -> AsyncIterator[None]:
-    """On PostgreSQL, plan the statements run inside for their actual values.
-
-    Statements are prepared once per connection; after five runs PostgreSQL may switch to a
-    generic plan, which cannot see that ``metadata @> '{"split": "train"}'`` matches most rows
-    and would fetch and sort all of them for a ``latest`` build of a few thousand. Only inside:
-    the foreign-key checks of the membership insert run a cached plan per row, and planning
-    each of them again made a 100,000-trace insert 2.5 times slower."""
-    if _dialect(session) != "postgresql":
-        yield
-        return
-    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    yield
-    # Not in a `finally`: after an error the transaction is rolled back, and the setting with it.
-    await session.execute(text("SET LOCAL plan_cache_mode TO DEFAULT"))
-
-
-# Computed columns a build reads besides the traces' own (for its statistics).
-_COLUMN_SQL = {"prompt_chars": "length(prompt)", "answer_chars": "length(final_answer)"}
-
-
 def _column(name: str) -> ColumnElement[Any]:
-    if name == "prompt_chars":
-        return func.length(Trace.prompt)
-    if name == "answer_chars":
-        return func.length(Trace.final_answer)
     column: ColumnElement[Any] = Trace.__table__.c[name]
     return column
+
+
+async def start_build(session: AsyncSession, key: str) -> bool:
+    """Begin a build's transaction; whether a dataset ``key`` already exists.
+
+    On PostgreSQL, in the same round trip: the members lock, shared (see lock_members), and
+    planning for actual values until the transaction ends. Statements are prepared once per
+    connection, and after five runs PostgreSQL may switch to a generic plan, which cannot see
+    that ``metadata @> '{"split": "train"}'`` matches most rows and would fetch and sort all of
+    them for a ``latest`` build of a few thousand."""
+    if _dialect(session) != "postgresql":
+        stmt = select(Dataset.dataset_key).where(Dataset.dataset_key == key)
+        return (await session.execute(stmt)).first() is not None
+    found = await session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock_shared(:lock), "
+            "set_config('plan_cache_mode', 'force_custom_plan', true), "
+            "EXISTS (SELECT FROM datasets WHERE dataset_key = :key)"
+        ),
+        {"lock": _MEMBERS_LOCK, "key": key},
+    )
+    return bool(found.one()[2])
+
+
+# What a dataset records of each member, in this order (see Members).
+MEMBER_COLUMNS = (
+    "id",
+    "content_hash",
+    "source",
+    "step_count",
+    "prompt_chars",
+    "answer_chars",
+    "prompt_key",
+)
+
+
+@dataclass(slots=True)
+class Members:
+    """A build's chosen traces in manifest order, as the few values a dataset records of
+    them: no object per trace."""
+
+    count: int = 0
+    ids: bytes = b""  # each id's 16 bytes, one after the other
+    id_text: str = ""  # each id's canonical text (36 characters), comma-separated
+    hashes: str = ""  # each content hash (64 hex digits), one after the other
+    prompt_keys: bytes = b""  # each prompt key (16 bytes), where asked for
+    steps_min: int | None = None
+    steps_max: int | None = None
+    steps_sum: int = 0
+    prompt_chars_sum: int = 0
+    prompt_chars_max: int | None = None
+    answer_chars_sum: int = 0
+    sources: dict[str, int] = field(default_factory=dict)
+
+    def id_list(self) -> list[uuid.UUID]:
+        return [
+            uuid.UUID(bytes=self.ids[at : at + ID_BYTES])
+            for at in range(0, len(self.ids), ID_BYTES)
+        ]
+
+
+def members_from_rows(rows: Sequence[Sequence[Any]]) -> Members:
+    """Members of rows that start with MEMBER_COLUMNS (columns after them are ignored)."""
+    if not rows:
+        return Members()
+    ids, hashes, sources, steps, prompts, answers, keys = list(zip(*rows, strict=True))[:7]
+    return Members(
+        count=len(rows),
+        ids=b"".join([i.bytes for i in ids]),
+        id_text=",".join(map(str, ids)),
+        hashes="".join(hashes),
+        prompt_keys=b"".join(keys),
+        steps_min=min(steps),
+        steps_max=max(steps),
+        steps_sum=sum(steps),
+        prompt_chars_sum=sum(prompts),
+        prompt_chars_max=max(prompts),
+        answer_chars_sum=sum(answers),
+        sources=dict(Counter(sources)),
+    )
+
+
+def aggregates_in_sql(session: AsyncSession) -> bool:
+    """Whether aggregate_members can describe a selection (PostgreSQL)."""
+    return _dialect(session) == "postgresql"
+
+
+# A selection described in one row. A plain aggregate reads its input in the order the
+# subquery yields it, and a subquery with ORDER BY and LIMIT is neither flattened into the
+# outer query nor split across parallel workers under it, so the values come in the
+# selection's order (tests compare them with the selection's rows).
+_AGGREGATE = (
+    "SELECT count(*), string_agg(uuid_send(id), ''::bytea), string_agg(id::text, ','), "
+    "string_agg(content_hash, ''), {keys}, min(step_count), max(step_count), "
+    "sum(step_count), sum(prompt_chars), max(prompt_chars), sum(answer_chars), "
+    "json_agg(source)::text FROM ({selection}) AS chosen"
+)
+
+
+async def aggregate_members(
+    session: AsyncSession,
+    flt: TraceFilter,
+    *,
+    order: str,
+    limit: int,
+    score_name: str | None,
+    prompt_keys: bool,
+) -> Members:
+    """The first ``limit`` matches in ``order`` (``latest`` or ``top_score``) described by
+    PostgreSQL in one row: 100,000 chosen traces arrive as a few values instead of 100,000
+    rows, which took longer to decode than to choose (PostgreSQL only)."""
+    stmt = _selection(
+        session, flt, order=order, limit=limit, columns=MEMBER_COLUMNS, score_name=score_name
+    )
+    inner, values = _driver_statement(session, stmt)
+    keys = "string_agg(prompt_key, ''::bytea)" if prompt_keys else "NULL::bytea"
+    row = await (await _asyncpg(session)).fetchrow(
+        _AGGREGATE.format(keys=keys, selection=inner), *values
+    )
+    if row is None or not row[0]:
+        return Members()
+    return Members(
+        count=int(row[0]),
+        ids=row[1],
+        id_text=row[2],
+        hashes=row[3],
+        prompt_keys=row[4] or b"",
+        steps_min=row[5],
+        steps_max=row[6],
+        steps_sum=int(row[7]),
+        prompt_chars_sum=int(row[8]),
+        prompt_chars_max=row[9],
+        answer_chars_sum=int(row[10]),
+        sources=dict(Counter(orjson.loads(row[11]))),
+    )
 
 
 def metadata_text(key: str) -> ColumnElement[Any]:
@@ -163,7 +273,7 @@ async def count_matching(session: AsyncSession, flt: TraceFilter) -> int:
     return int((await session.execute(stmt)).scalar_one())
 
 
-async def stream_candidates(
+def _selection(
     session: AsyncSession,
     flt: TraceFilter,
     *,
@@ -172,19 +282,14 @@ async def stream_candidates(
     columns: Sequence[str],
     stratify_by: str | None = None,
     score_name: str | None = None,
-) -> AsyncGenerator[Sequence[Any]]:
-    """Matching traces in the strategy's SQL order, in batches of rows.
-
-    Each row holds ``columns`` in their order (see _column; "stratum" is the ``stratify_by``
-    metadata value): only what the build needs is read, e.g. the text only to deduplicate or
-    to group a split by prompt.
-    """
-    dialect = _dialect(session)
+) -> Any:
+    """The matching traces' ``columns`` (see _column; "stratum" is the ``stratify_by`` metadata
+    value) in the strategy's SQL order: ``latest``, ``top_score`` (by ``score_name``), or id."""
     selected = [
         metadata_text(stratify_by) if name == "stratum" and stratify_by else _column(name)
         for name in columns
     ]
-    stmt = select(*selected).where(*filter_clauses(dialect, flt))
+    stmt = select(*selected).where(*filter_clauses(_dialect(session), flt))
     if order == "latest":
         stmt = stmt.order_by(Trace.created_at.desc(), Trace.id.desc())
     elif order == "top_score":
@@ -197,8 +302,29 @@ async def stream_candidates(
         stmt = stmt.join(best, best.c.trace_id == Trace.id).order_by(best.c.best.desc(), Trace.id)
     else:
         stmt = stmt.order_by(Trace.id)
-    if limit is not None:
-        stmt = stmt.limit(limit)
+    return stmt if limit is None else stmt.limit(limit)
+
+
+async def stream_candidates(
+    session: AsyncSession,
+    flt: TraceFilter,
+    *,
+    order: str,
+    limit: int | None,
+    columns: Sequence[str],
+    stratify_by: str | None = None,
+    score_name: str | None = None,
+) -> AsyncGenerator[Sequence[Any]]:
+    """The rows of _selection in batches: only what the build needs is read."""
+    stmt = _selection(
+        session,
+        flt,
+        order=order,
+        limit=limit,
+        columns=columns,
+        stratify_by=stratify_by,
+        score_name=score_name,
+    )
     async for partition in _partitions(session, stmt, CANDIDATE_BATCH):
         yield partition
 
@@ -245,7 +371,7 @@ async def lookup(
         part = list(ids[start : start + chunk])
         if dialect == "postgresql":
             driver = await _asyncpg(session)
-            listed = ", ".join(["id", *(_COLUMN_SQL.get(name, name) for name in columns)])
+            listed = ", ".join(["id", *columns])
             sql = f"SELECT {listed} FROM traces WHERE id = ANY($1::uuid[])"
             rows: Sequence[Any] = await driver.fetch(sql, part)
         else:
@@ -281,31 +407,34 @@ async def _partitions(
         await result.close()
 
 
-async def score_means(session: AsyncSession, ids: Sequence[Any]) -> dict[str, dict[str, Any]]:
-    """Mean and count of each scorer's scores of the traces ``ids``, by scorer name."""
-    dialect = _dialect(session)
-    chunk = _LOOKUP_CHUNK.get(dialect, _LOOKUP_CHUNK["sqlite"])
-    sums: dict[str, list[float]] = {}
-    for start in range(0, len(ids), chunk):
-        part = list(ids[start : start + chunk])
-        if dialect == "postgresql":
-            driver = await _asyncpg(session)
-            rows: Sequence[Any] = await driver.fetch(
-                "SELECT name, sum(value), count(*) FROM scores WHERE trace_id = ANY($1::uuid[]) "
-                "GROUP BY name",
-                part,
-            )
-        else:
+async def score_means(session: AsyncSession, members: Members) -> dict[str, dict[str, Any]]:
+    """Mean and count of each scorer's scores of the members, by scorer name."""
+    if not members.count:
+        return {}
+    rows: Sequence[Any]
+    if _dialect(session) == "postgresql":
+        # The ids as one text value, parsed by PostgreSQL: no id object per member here.
+        rows = await (await _asyncpg(session)).fetch(
+            "SELECT name, sum(value), count(*) FROM scores "
+            "WHERE trace_id = ANY(string_to_array($1, ',')::uuid[]) GROUP BY name",
+            members.id_text,
+        )
+    else:
+        ids = members.id_list()
+        chunk = _LOOKUP_CHUNK["sqlite"]
+        rows = []
+        for start in range(0, len(ids), chunk):
             stmt = (
                 select(Score.name, func.sum(Score.value), func.count())
-                .where(Score.trace_id.in_(part))
+                .where(Score.trace_id.in_(ids[start : start + chunk]))
                 .group_by(Score.name)
             )
-            rows = (await (await session.connection()).execute(stmt)).all()
-        for name, total, count in rows:
-            entry = sums.setdefault(name, [0.0, 0])
-            entry[0] += float(total)
-            entry[1] += int(count)
+            rows.extend((await session.execute(stmt)).all())
+    sums: dict[str, list[float]] = {}
+    for name, total, count in rows:
+        entry = sums.setdefault(name, [0.0, 0])
+        entry[0] += float(total)
+        entry[1] += int(count)
     return {
         name: {"mean": round(total / count, 4), "count": int(count)}
         for name, (total, count) in sorted(sums.items())

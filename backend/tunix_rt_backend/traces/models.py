@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, Text, Uuid
+from sqlalchemy import Index, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tunix_rt_backend.db import Base, JSONType, UTCDateTime
@@ -27,6 +27,12 @@ class Trace(Base):
     tags: Mapped[list[str]] = mapped_column(JSONType, nullable=False)
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSONType, nullable=False)
     content_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    # Derived from the content when the trace is stored (traces.service.build_row), so that a
+    # dataset build reads them as they are: the key of the normalised prompt (contracts.keys),
+    # which splits and dedup group by, and the lengths in characters the statistics report.
+    prompt_key: Mapped[bytes] = mapped_column(LargeBinary(16), nullable=False)
+    prompt_chars: Mapped[int] = mapped_column(Integer, nullable=False)
+    answer_chars: Mapped[int] = mapped_column(Integer, nullable=False)
     run_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
 
     __table_args__ = (

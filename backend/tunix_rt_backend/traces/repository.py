@@ -56,13 +56,16 @@ async def insert_ignoring_duplicates(
 _UNNEST_INSERT = text(
     """
     INSERT INTO traces (id, created_at, trace_version, source, prompt, steps, step_count,
-                        final_answer, reference_answer, tags, metadata, content_hash, run_id)
+                        final_answer, reference_answer, tags, metadata, content_hash, run_id,
+                        prompt_key, prompt_chars, answer_chars)
     SELECT * FROM unnest(
         CAST(:id AS uuid[]), CAST(:created_at AS timestamptz[]),
         CAST(:trace_version AS varchar[]), CAST(:source AS varchar[]), CAST(:prompt AS text[]),
         CAST(:steps AS jsonb[]), CAST(:step_count AS integer[]), CAST(:final_answer AS text[]),
         CAST(:reference_answer AS text[]), CAST(:tags AS jsonb[]), CAST(:metadata AS jsonb[]),
-        CAST(:content_hash AS varchar[]), CAST(:run_id AS uuid[])
+        CAST(:content_hash AS varchar[]), CAST(:run_id AS uuid[]),
+        CAST(:prompt_key AS bytea[]), CAST(:prompt_chars AS integer[]),
+        CAST(:answer_chars AS integer[])
     )
     ON CONFLICT (content_hash) DO NOTHING
     RETURNING content_hash
@@ -94,6 +97,9 @@ async def _insert_unnest(session: AsyncSession, rows: Sequence[dict[str, Any]]) 
             "metadata": [json_dumps(r["meta"]) for r in chunk],
             "content_hash": [r["content_hash"] for r in chunk],
             "run_id": [r["run_id"] for r in chunk],
+            "prompt_key": [r["prompt_key"] for r in chunk],
+            "prompt_chars": [r["prompt_chars"] for r in chunk],
+            "answer_chars": [r["answer_chars"] for r in chunk],
         }
         result = await session.execute(_UNNEST_INSERT, params)
         inserted.update(result.scalars().all())

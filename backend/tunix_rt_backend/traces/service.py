@@ -12,6 +12,7 @@ import orjson
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tunix_rt_backend.contracts.keys import prompt_key
 from tunix_rt_backend.datasets import service as dataset_service
 from tunix_rt_backend.db import utcnow
 from tunix_rt_backend.errors import Conflict, NotFound, PayloadTooLarge
@@ -79,6 +80,9 @@ def build_row(
         "tags": payload.tags,
         "meta": payload.metadata,
         "content_hash": hashlib.sha256(canonical).hexdigest(),
+        "prompt_key": prompt_key(payload.prompt),
+        "prompt_chars": len(payload.prompt),
+        "answer_chars": len(payload.final_answer),
         "run_id": payload.run_id,
     }
 
