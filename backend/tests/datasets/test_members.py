@@ -109,11 +109,23 @@ async def test_the_database_describes_a_selection_as_its_rows_do(
         )
         async for batch in stream:
             rows.extend(batch)
+        from_rows = repository.members_from_rows(rows)
+        means = await repository.score_means(session, from_rows)
     assert described.count == 15
-    assert described == repository.members_from_rows(rows)
-    assert described.prompt_keys == b"".join(
-        prompt_key(bodies[ids.index(str(r[0]))]["prompt"]) for r in rows
-    )
+    assert means["answer_match"]["count"] == 15
+    assert await repository.score_means(session, described) == means
+    assert described.score_sums is not None
+    from_rows.score_sums = described.score_sums
+    assert described == from_rows
+    keys = [prompt_key(bodies[ids.index(str(row[0]))]["prompt"]) for row in rows]
+    assert described.prompt_keys == b"".join(keys)
+
+
+def test_quoted_ids_are_the_canonical_texts() -> None:
+    ids = [uuid.uuid4() for _ in range(50)] + [uuid.UUID(int=0), uuid.UUID(int=2**128 - 1)]
+    quoted = repository.quoted_ids(b"".join(i.bytes for i in ids))
+    assert bytes(quoted) == "".join(f'"{i}",' for i in ids).encode()
+    assert repository.quoted_ids(b"") == bytearray()
 
 
 async def test_empty_dataset_has_empty_stats_and_export(client: AsyncClient) -> None:

@@ -94,7 +94,6 @@ class Members:
 
     count: int = 0
     ids: bytes = b""  # each id's 16 bytes, one after the other
-    id_text: str = ""  # each id's canonical text (36 characters), comma-separated
     hashes: str = ""  # each content hash (64 hex digits), one after the other
     prompt_keys: bytes = b""  # each prompt key (16 bytes), where asked for
     steps_min: int | None = None
@@ -104,12 +103,32 @@ class Members:
     prompt_chars_max: int | None = None
     answer_chars_sum: int = 0
     sources: dict[str, int] = field(default_factory=dict)
+    # By scorer name: [sum, count] of the members' scores, where read with them (see
+    # score_means).
+    score_sums: dict[str, list[float]] | None = None
 
     def id_list(self) -> list[uuid.UUID]:
         return [
             uuid.UUID(bytes=self.ids[at : at + ID_BYTES])
             for at in range(0, len(self.ids), ID_BYTES)
         ]
+
+
+# An id as a JSON string and a comma: 39 bytes, the hex digits at these offsets.
+QUOTED_ID = 39
+_QUOTED_TEMPLATE = b'"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",'
+_HEX_AT = [at for at, byte in enumerate(_QUOTED_TEMPLATE) if byte == ord("x")]
+
+
+def quoted_ids(ids: bytes) -> bytearray:
+    """Each id of ``ids`` (16 bytes each) as a quoted canonical string followed by a comma,
+    QUOTED_ID bytes each: one copy per hex digit position instead of a string per id."""
+    count = len(ids) // ID_BYTES
+    out = bytearray(_QUOTED_TEMPLATE * count)
+    digits = ids.hex().encode()
+    for digit, at in enumerate(_HEX_AT):
+        out[at::QUOTED_ID] = digits[digit::32]
+    return out
 
 
 def members_from_rows(rows: Sequence[Sequence[Any]]) -> Members:
@@ -120,7 +139,6 @@ def members_from_rows(rows: Sequence[Sequence[Any]]) -> Members:
     return Members(
         count=len(rows),
         ids=b"".join([i.bytes for i in ids]),
-        id_text=",".join(map(str, ids)),
         hashes="".join(hashes),
         prompt_keys=b"".join(keys),
         steps_min=min(steps),
@@ -142,11 +160,15 @@ def aggregates_in_sql(session: AsyncSession) -> bool:
 # subquery yields it, and a subquery with ORDER BY and LIMIT is neither flattened into the
 # outer query nor split across parallel workers under it, so the values come in the
 # selection's order (tests compare them with the selection's rows).
+# The score sums come from the scores of the chosen ids, gathered by the same aggregate.
 _AGGREGATE = (
-    "SELECT count(*), string_agg(uuid_send(id), ''::bytea), string_agg(id::text, ','), "
-    "string_agg(content_hash, ''), {keys}, min(step_count), max(step_count), "
-    "sum(step_count), sum(prompt_chars), max(prompt_chars), sum(answer_chars), "
-    "json_agg(source)::text FROM ({selection}) AS chosen"
+    "SELECT count(*), string_agg(uuid_send(id), ''::bytea), string_agg(content_hash, ''), "
+    "{keys}, min(step_count), max(step_count), sum(step_count), sum(prompt_chars), "
+    "max(prompt_chars), sum(answer_chars), json_agg(source)::text, "
+    "(SELECT json_agg(json_build_array(s.name, s.total, s.n))::text FROM "
+    "(SELECT name, sum(value) AS total, count(*) AS n FROM scores "
+    "WHERE trace_id = ANY(array_agg(chosen.id)) GROUP BY name) AS s) "
+    "FROM ({selection}) AS chosen"
 )
 
 
@@ -160,8 +182,9 @@ async def aggregate_members(
     prompt_keys: bool,
 ) -> Members:
     """The first ``limit`` matches in ``order`` (``latest`` or ``top_score``) described by
-    PostgreSQL in one row: 100,000 chosen traces arrive as a few values instead of 100,000
-    rows, which took longer to decode than to choose (PostgreSQL only)."""
+    PostgreSQL in one row, their score sums included: 100,000 chosen traces arrive as a few
+    values instead of 100,000 rows, which took longer to decode than to choose (PostgreSQL
+    only)."""
     stmt = _selection(
         session, flt, order=order, limit=limit, columns=MEMBER_COLUMNS, score_name=score_name
     )
@@ -171,20 +194,22 @@ async def aggregate_members(
         _AGGREGATE.format(keys=keys, selection=inner), *values
     )
     if row is None or not row[0]:
-        return Members()
+        return Members(score_sums={})
     return Members(
         count=int(row[0]),
         ids=row[1],
-        id_text=row[2],
-        hashes=row[3],
-        prompt_keys=row[4] or b"",
-        steps_min=row[5],
-        steps_max=row[6],
-        steps_sum=int(row[7]),
-        prompt_chars_sum=int(row[8]),
-        prompt_chars_max=row[9],
-        answer_chars_sum=int(row[10]),
-        sources=dict(Counter(orjson.loads(row[11]))),
+        hashes=row[2],
+        prompt_keys=row[3] or b"",
+        steps_min=row[4],
+        steps_max=row[5],
+        steps_sum=int(row[6]),
+        prompt_chars_sum=int(row[7]),
+        prompt_chars_max=row[8],
+        answer_chars_sum=int(row[9]),
+        sources=dict(Counter(orjson.loads(row[10]))),
+        score_sums={
+            name: [float(total), int(count)] for name, total, count in orjson.loads(row[11] or "[]")
+        },
     )
 
 
@@ -409,15 +434,26 @@ async def _partitions(
 
 async def score_means(session: AsyncSession, members: Members) -> dict[str, dict[str, Any]]:
     """Mean and count of each scorer's scores of the members, by scorer name."""
+    sums = members.score_sums
+    if sums is None:
+        sums = await _score_sums(session, members)
+    return {
+        name: {"mean": round(total / count, 4), "count": int(count)}
+        for name, (total, count) in sorted(sums.items())
+    }
+
+
+async def _score_sums(session: AsyncSession, members: Members) -> dict[str, list[float]]:
     if not members.count:
         return {}
     rows: Sequence[Any]
     if _dialect(session) == "postgresql":
         # The ids as one text value, parsed by PostgreSQL: no id object per member here.
+        id_text = quoted_ids(members.ids)[:-1].replace(b'"', b"").decode()
         rows = await (await _asyncpg(session)).fetch(
             "SELECT name, sum(value), count(*) FROM scores "
             "WHERE trace_id = ANY(string_to_array($1, ',')::uuid[]) GROUP BY name",
-            members.id_text,
+            id_text,
         )
     else:
         ids = members.id_list()
@@ -435,10 +471,7 @@ async def score_means(session: AsyncSession, members: Members) -> dict[str, dict
         entry = sums.setdefault(name, [0.0, 0])
         entry[0] += float(total)
         entry[1] += int(count)
-    return {
-        name: {"mean": round(total / count, 4), "count": int(count)}
-        for name, (total, count) in sorted(sums.items())
-    }
+    return sums
 
 
 @dataclass(slots=True)

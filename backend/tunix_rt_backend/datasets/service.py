@@ -36,7 +36,6 @@ from tunix_rt_backend.http import gc_paused
 
 TRAIN, EVAL = "train", "eval"
 _TRAIN, _EVAL = MEMBER_TRAIN[0], MEMBER_EVAL[0]
-_ID_TEXT = 36  # characters of an id's canonical text (Members.id_text)
 # Members past which the Python work of a build (splits, checksum) runs in a worker thread,
 # so that the server goes on answering other requests meanwhile.
 _IN_THREAD = 20_000
@@ -216,19 +215,14 @@ def _checksum(members: repo.Members, splits: bytes) -> str:
     return digest.hexdigest()
 
 
-def _id_array(members: repo.Members, splits: bytes, wanted: int | None) -> orjson.Fragment:
-    """The JSON array of the members' ids (those of one split if ``wanted``), serialised
-    from Members.id_text without a string object per id where all are listed."""
-    text = members.id_text
-    if wanted is not None and splits.count(wanted) != members.count:
-        width = _ID_TEXT + 1
-        chosen = [
-            text[width * n : width * n + _ID_TEXT] for n, s in enumerate(splits) if s == wanted
-        ]
-        return orjson.Fragment(orjson.dumps(chosen))
-    if not members.count:
-        return orjson.Fragment(b"[]")
-    return orjson.Fragment(b'["' + text.replace(",", '","').encode() + b'"]')
+def _id_array(quoted: bytearray, splits: bytes, wanted: int | None) -> orjson.Fragment:
+    """The JSON array of the members' ids (those of one split if ``wanted``), cut from
+    repository.quoted_ids."""
+    width = repo.QUOTED_ID
+    if wanted is None or splits.count(wanted) == len(splits):
+        return orjson.Fragment(b"[" + quoted[:-1] + b"]")
+    listed = [quoted[width * n : width * (n + 1) - 1] for n in _positions(splits, wanted)]
+    return orjson.Fragment(b"[" + b",".join(listed) + b"]")
 
 
 def _positions(splits: bytes, wanted: int) -> list[int]:
@@ -259,10 +253,10 @@ def _member_stats(members: repo.Members, scores: dict[str, dict[str, Any]]) -> d
     }
 
 
-def _summarise(members: repo.Members, req: DatasetBuildRequest) -> tuple[bytes, str]:
-    """(splits, checksum)"""
+def _summarise(members: repo.Members, req: DatasetBuildRequest) -> tuple[bytes, str, bytearray]:
+    """(splits, checksum, the ids quoted for the manifest)"""
     splits = _assign_splits(members, req)
-    return splits, _checksum(members, splits)
+    return splits, _checksum(members, splits), repo.quoted_ids(members.ids)
 
 
 def _request_summary(req: DatasetBuildRequest) -> dict[str, Any]:
@@ -316,9 +310,9 @@ async def build(
 
     members = await _choose(session, request)
     if members.count > _IN_THREAD:
-        splits, checksum = await asyncio.to_thread(_summarise, members, request)
+        splits, checksum, quoted = await asyncio.to_thread(_summarise, members, request)
     else:
-        splits, checksum = _summarise(members, request)
+        splits, checksum, quoted = _summarise(members, request)
     evals = splits.count(MEMBER_EVAL)
     split_counts = {TRAIN: members.count - evals, EVAL: evals}
     stats = _member_stats(members, await repo.score_means(session, members))
@@ -362,10 +356,10 @@ async def build(
 
     manifest = {
         **to_read(dataset).model_dump(mode="json"),
-        "trace_ids": _id_array(members, splits, None),
+        "trace_ids": _id_array(quoted, splits, None),
         "splits": {
-            TRAIN: _id_array(members, splits, _TRAIN),
-            EVAL: _id_array(members, splits, _EVAL),
+            TRAIN: _id_array(quoted, splits, _TRAIN),
+            EVAL: _id_array(quoted, splits, _EVAL),
         },
     }
     try:

@@ -25,7 +25,9 @@ def dataset_dir(root: Path, key: str) -> Path:
 
 
 def write_manifest(root: Path, key: str, manifest: dict[str, Any]) -> Path:
-    """Write ``{root}/{key}/manifest.json`` atomically: a temp folder, fsync, then rename.
+    """Write ``{root}/{key}/manifest.json`` atomically: a temp folder, fsync, then rename,
+    and fsync of the store's folder so that the rename is on disk before the build is
+    acknowledged.
 
     A crash leaves either the whole manifest or none. Raises OSError when the store is not
     writable (the caller turns it into a clear error and rolls back the index row).
@@ -45,10 +47,19 @@ def write_manifest(root: Path, key: str, manifest: dict[str, Any]) -> Path:
             # Left by a build whose index row never committed: not a published dataset.
             shutil.rmtree(final)
         staging.rename(final)
+        _fsync_dir(root.resolve())
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return final / MANIFEST
+
+
+def _fsync_dir(path: Path) -> None:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def remove(root: Path, key: str) -> None:
