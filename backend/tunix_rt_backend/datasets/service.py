@@ -66,7 +66,7 @@ async def _in_sql_order(session: AsyncSession, req: DatasetBuildRequest) -> repo
     # every match, so the rest is looked up for the chosen ones only.
     columns = ["id"] if stratified else list(repo.MEMBER_COLUMNS)
     if req.dedup:
-        columns.extend(("prompt_key", "final_answer"))
+        columns.extend(name for name in ("prompt_key", "final_answer") if name not in columns)
     if req.stratify_by is not None:
         columns.append("stratum")
     at = {name: i for i, name in enumerate(columns)}
