@@ -101,17 +101,23 @@ def source_of(i: int) -> str:
     return "synthetic" if i % 10 == 1 else "gsm8k"
 
 
-def make_payload(problems: Sequence[Problem], i: int) -> dict[str, Any]:
-    """Trace number ``i``: GSM8K row ``i mod 7473``, made distinct by its metadata index.
-
-    metadata ``split`` is ``train`` on 90 % of the traces and ``test`` on 10 %; ``group`` is
-    ``i mod 1000`` (0.1 % each)."""
-    problem = problems[i % len(problems)]
+def problem_fields(problem: Problem) -> dict[str, Any]:
+    """A trace's content from a GSM8K problem: prompt, steps, final and reference answer."""
     return {
         "prompt": problem.question,
         "steps": [{"type": "reasoning", "content": step} for step in problem.steps],
         "final_answer": problem.answer,
         "reference_answer": problem.answer,
+    }
+
+
+def make_payload(problems: Sequence[Problem], i: int) -> dict[str, Any]:
+    """Trace number ``i``: GSM8K row ``i mod 7473``, made distinct by its metadata index.
+
+    metadata ``split`` is ``train`` on 90 % of the traces and ``test`` on 10 %; ``group`` is
+    ``i mod 1000`` (0.1 % each)."""
+    return {
+        **problem_fields(problems[i % len(problems)]),
         "source": source_of(i),
         "tags": ["math", f"bucket-{i % 100}"],
         "metadata": {

@@ -54,6 +54,7 @@ from benchmarks.common import (
     Server,
     fresh_database,
     load_problems,
+    problem_fields,
     process_cpu,
     running_server,
     say,
@@ -69,12 +70,8 @@ DATASET = "load-v1"
 
 def trace_body(problems: Sequence[Problem], serial: str, i: int) -> dict[str, Any]:
     """A GSM8K trace made distinct by ``serial`` (who wrote it) and ``i``."""
-    problem = problems[i % len(problems)]
     return {
-        "prompt": problem.question,
-        "steps": [{"type": "reasoning", "content": step} for step in problem.steps],
-        "final_answer": problem.answer,
-        "reference_answer": problem.answer,
+        **problem_fields(problems[i % len(problems)]),
         "source": "gsm8k" if i % 10 else "load",
         "tags": ["math", f"bucket-{i % 20}"],
         "metadata": {"writer": serial, "index": i, "row": i % len(problems)},

@@ -99,7 +99,7 @@ async def test_the_database_describes_a_selection_as_its_rows_do(
             session, flt, order=order, limit=15, score_name="answer_match", prompt_keys=True
         )
         rows: list[Any] = []
-        stream = repository.stream_candidates(
+        stmt = repository.selection(
             session,
             flt,
             order=order,
@@ -107,6 +107,7 @@ async def test_the_database_describes_a_selection_as_its_rows_do(
             columns=repository.MEMBER_COLUMNS,
             score_name="answer_match",
         )
+        stream = repository.stream_candidates(session, stmt)
         async for batch in stream:
             rows.extend(batch)
         from_rows = repository.members_from_rows(rows)

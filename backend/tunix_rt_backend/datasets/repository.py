@@ -185,7 +185,7 @@ async def aggregate_members(
     PostgreSQL in one row, their score sums included: 100,000 chosen traces arrive as a few
     values instead of 100,000 rows, which took longer to decode than to choose (PostgreSQL
     only)."""
-    stmt = _selection(
+    stmt = selection(
         session, flt, order=order, limit=limit, columns=MEMBER_COLUMNS, score_name=score_name
     )
     inner, values = _driver_statement(session, stmt)
@@ -298,7 +298,7 @@ async def count_matching(session: AsyncSession, flt: TraceFilter) -> int:
     return int((await session.execute(stmt)).scalar_one())
 
 
-def _selection(
+def selection(
     session: AsyncSession,
     flt: TraceFilter,
     *,
@@ -330,26 +330,8 @@ def _selection(
     return stmt if limit is None else stmt.limit(limit)
 
 
-async def stream_candidates(
-    session: AsyncSession,
-    flt: TraceFilter,
-    *,
-    order: str,
-    limit: int | None,
-    columns: Sequence[str],
-    stratify_by: str | None = None,
-    score_name: str | None = None,
-) -> AsyncGenerator[Sequence[Any]]:
-    """The rows of _selection in batches: only what the build needs is read."""
-    stmt = _selection(
-        session,
-        flt,
-        order=order,
-        limit=limit,
-        columns=columns,
-        stratify_by=stratify_by,
-        score_name=score_name,
-    )
+async def stream_candidates(session: AsyncSession, stmt: Any) -> AsyncGenerator[Sequence[Any]]:
+    """The rows of a ``selection`` in batches: only what the build needs is read."""
     async for partition in _partitions(session, stmt, CANDIDATE_BATCH):
         yield partition
 
@@ -369,7 +351,7 @@ def _driver_statement(session: AsyncSession, stmt: Any) -> tuple[str, list[Any]]
 
 
 async def matching_ids(session: AsyncSession, flt: TraceFilter) -> list[Any]:
-    """The ids of every matching trace, in id order (as ``stream_candidates(order="id")``)."""
+    """The ids of every matching trace, in id order (as ``selection(order="id")``)."""
     where = filter_clauses(_dialect(session), flt)
     if _dialect(session) == "postgresql":
         # One array in one row: asyncpg decodes it in C, where a row per id costs ~1 µs each.

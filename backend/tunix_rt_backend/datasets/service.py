@@ -72,7 +72,7 @@ async def _in_sql_order(session: AsyncSession, req: DatasetBuildRequest) -> repo
     at = {name: i for i, name in enumerate(columns)}
     rows: list[Sequence[Any]] = []
     seen: set[bytes] = set()
-    stream = repo.stream_candidates(
+    stmt = repo.selection(
         session,
         req.filters,
         order="id" if stratified else req.selection_strategy,
@@ -81,6 +81,7 @@ async def _in_sql_order(session: AsyncSession, req: DatasetBuildRequest) -> repo
         stratify_by=req.stratify_by,
         score_name=req.score_name,
     )
+    stream = repo.stream_candidates(session, stmt)
     async with aclosing(stream):
         async for batch in stream:
             for row in batch:
