@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from tunix_rt_backend.contracts.keys import random_rank
 from tunix_rt_backend.settings import Settings
 
 NAMING_CONVENTION = {
@@ -87,11 +89,21 @@ def create_engine(settings: Settings) -> AsyncEngine:
         )
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _sqlite_connect)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+# The SQL function a seeded `random` selection orders by on SQLite (PostgreSQL computes the same
+# text with md5(); see datasets.repository.random_rank).
+SQLITE_RANDOM_RANK = "tunix_random_rank"
+
+
+def _sqlite_random_rank(seed: int, stored_id: str) -> str:
+    return random_rank(seed, uuid.UUID(hex=stored_id))
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.create_function(SQLITE_RANDOM_RANK, 2, _sqlite_random_rank, deterministic=True)
     cursor = dbapi_connection.cursor()
     # WAL lets readers go on while a writer commits; foreign keys give ON DELETE CASCADE.
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -74,12 +74,13 @@ async def test_stats_describe_the_chosen_traces(client: AsyncClient, strategy: s
     }
 
 
-@pytest.mark.parametrize("order", ["latest", "top_score"])
+@pytest.mark.parametrize("order", ["latest", "top_score", "random"])
 async def test_the_database_describes_a_selection_as_its_rows_do(
     client: AsyncClient, app: FastAPI, dialect: str, order: str
 ) -> None:
-    """PostgreSQL describes latest and top_score selections in one aggregate row, in the order
-    of the selection; the same members as built from the selection's rows, value for value."""
+    """PostgreSQL describes latest, top_score and random selections in one aggregate row, in
+    the order of the selection; the same members as built from the selection's rows, value for
+    value."""
     if dialect != "postgresql":
         pytest.skip("aggregates_in_sql is PostgreSQL's")
     bodies = [
@@ -96,7 +97,13 @@ async def test_the_database_describes_a_selection_as_its_rows_do(
     flt = TraceFilter.model_validate({"metadata": {"level": "easy"}})
     async with app.state.sessionmaker() as session, session.begin():
         described = await repository.aggregate_members(
-            session, flt, order=order, limit=15, score_name="answer_match", prompt_keys=True
+            session,
+            flt,
+            order=order,
+            limit=15,
+            score_name="answer_match",
+            prompt_keys=True,
+            seed=5,
         )
         rows: list[Any] = []
         stmt = repository.selection(
@@ -106,6 +113,7 @@ async def test_the_database_describes_a_selection_as_its_rows_do(
             limit=15,
             columns=repository.MEMBER_COLUMNS,
             score_name="answer_match",
+            seed=5,
         )
         stream = repository.stream_candidates(session, stmt)
         async for batch in stream:

@@ -1,12 +1,12 @@
 """Which traces a seeded build chooses is part of the contract (same request, same records,
 forever), so the rule is pinned here, independently of how the service reads the rows:
-``random`` takes the matching traces in id order, shuffles them with ``random.Random(seed)``,
-and keeps the first ``limit`` (with dedup, the first of each normalised prompt + answer).
+``random`` ranks the matching traces by ``md5("{seed}:{id}")`` (contracts.keys.random_rank,
+PostgreSQL and SQLite alike) and keeps the ``limit`` of lowest rank, in rank order (with dedup,
+the first of each normalised prompt + answer).
 The per-value planning a build asks for must not outlive its transaction."""
 
 from __future__ import annotations
 
-import random
 import uuid
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.datasets.test_api import _build, _seed, gsm_like
+from tunix_rt_backend.contracts.keys import random_rank
 from tunix_rt_backend.datasets import repository
 
 
@@ -26,14 +27,24 @@ async def _trace_ids(client: AsyncClient, result: dict[str, Any]) -> list[str]:
     return ids
 
 
-async def test_random_choice_is_the_seeded_shuffle_of_the_matches_in_id_order(
-    client: AsyncClient,
-) -> None:
+def _ranked(seed: int, ids: list[str]) -> list[str]:
+    return sorted(ids, key=lambda t: (random_rank(seed, uuid.UUID(t)), uuid.UUID(t)))
+
+
+def test_the_rank_is_md5_of_the_seed_and_the_canonical_id() -> None:
+    # Fixed values: a change to the rule changes which traces every seeded request chooses.
+    assert random_rank(11, uuid.UUID(int=0)) == "7e4635a57f16f028aac8930acb1e3980"
+    trace_id = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    assert random_rank(7, trace_id) == "2ab95498ac4987d4426205b002df4557"
+
+
+async def test_random_choice_is_the_lowest_seeded_ranks(client: AsyncClient) -> None:
     ids = await _seed(client, [gsm_like(i, prompt_group=i % 7) for i in range(60)])
     group = {trace_id: i % 7 for i, trace_id in enumerate(ids)}
-    easy = sorted((t for i, t in enumerate(ids) if i % 2 == 0), key=uuid.UUID)
-    shuffled = list(easy)
-    random.Random(11).shuffle(shuffled)
+    easy = [t for i, t in enumerate(ids) if i % 2 == 0]
+    ranked = _ranked(11, easy)
+    assert ranked != sorted(easy)
+    assert ranked != _ranked(12, easy)
 
     plain = await _build(
         client,
@@ -44,7 +55,19 @@ async def test_random_choice_is_the_seeded_shuffle_of_the_matches_in_id_order(
         seed=11,
         filters={"metadata": {"level": "easy"}},
     )
-    assert await _trace_ids(client, plain) == shuffled[:20]
+    assert await _trace_ids(client, plain) == ranked[:20]
+
+    split = await _build(
+        client,
+        dataset_name="pinned",
+        dataset_version="split",
+        limit=20,
+        selection_strategy="random",
+        seed=11,
+        filters={"metadata": {"level": "easy"}},
+        split={"eval_fraction": 0.3},
+    )
+    assert await _trace_ids(client, split) == ranked[:20]
 
     deduplicated = await _build(
         client,
@@ -58,10 +81,45 @@ async def test_random_choice_is_the_seeded_shuffle_of_the_matches_in_id_order(
         split={"eval_fraction": 0.4},
     )
     first_of_each: list[str] = []
-    for trace_id in shuffled:
+    for trace_id in ranked:
         if group[trace_id] not in {group[t] for t in first_of_each}:
             first_of_each.append(trace_id)
     assert await _trace_ids(client, deduplicated) == first_of_each[:5]
+
+
+async def test_traces_stored_later_displace_only_what_they_outrank(client: AsyncClient) -> None:
+    """The same request after more traces arrived keeps every earlier choice that no new trace
+    outranks: a growing pool changes a seeded sample a little, not wholesale."""
+    first = await _seed(client, [gsm_like(i) for i in range(40)])
+    before = await _trace_ids(
+        client,
+        await _build(
+            client,
+            dataset_name="grow",
+            dataset_version="v1",
+            limit=10,
+            selection_strategy="random",
+            seed=3,
+        ),
+    )
+    later = await _seed(client, [gsm_like(i) for i in range(40, 80)])
+    after = await _trace_ids(
+        client,
+        await _build(
+            client,
+            dataset_name="grow",
+            dataset_version="v2",
+            limit=10,
+            selection_strategy="random",
+            seed=3,
+        ),
+    )
+    assert after == _ranked(3, first + later)[:10]
+    newcomers = [t for t in after if t in later]
+    kept = [t for t in before if t in after]
+    assert len(kept) == 10 - len(newcomers)
+    # Those that left were outranked: every one ranks below the last one kept.
+    assert [t for t in after if t in first] == before[: len(kept)]
 
 
 async def test_values_planning_ends_with_the_build(

@@ -12,11 +12,11 @@ from typing import Any, cast
 
 import asyncpg
 import orjson
-from sqlalchemy import ColumnElement, func, select, text
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import ColumnElement, Text, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tunix_rt_backend.datasets.models import ID_BYTES, MEMBER_EVAL, MEMBER_TRAIN, Dataset
+from tunix_rt_backend.db import SQLITE_RANDOM_RANK
 from tunix_rt_backend.http import gc_paused
 from tunix_rt_backend.scores.models import Score
 from tunix_rt_backend.traces.filters import TraceFilter, filter_clauses
@@ -180,13 +180,20 @@ async def aggregate_members(
     limit: int,
     score_name: str | None,
     prompt_keys: bool,
+    seed: int | None = None,
 ) -> Members:
-    """The first ``limit`` matches in ``order`` (``latest`` or ``top_score``) described by
+    """The first ``limit`` matches in ``order`` (see selection) described by
     PostgreSQL in one row, their score sums included: 100,000 chosen traces arrive as a few
     values instead of 100,000 rows, which took longer to decode than to choose (PostgreSQL
     only)."""
     stmt = selection(
-        session, flt, order=order, limit=limit, columns=MEMBER_COLUMNS, score_name=score_name
+        session,
+        flt,
+        order=order,
+        limit=limit,
+        columns=MEMBER_COLUMNS,
+        score_name=score_name,
+        seed=seed,
     )
     inner, values = _driver_statement(session, stmt)
     keys = "string_agg(prompt_key, ''::bytea)" if prompt_keys else "NULL::bytea"
@@ -307,9 +314,11 @@ def selection(
     columns: Sequence[str],
     stratify_by: str | None = None,
     score_name: str | None = None,
+    seed: int | None = None,
 ) -> Any:
     """The matching traces' ``columns`` (see _column; "stratum" is the ``stratify_by`` metadata
-    value) in the strategy's SQL order: ``latest``, ``top_score`` (by ``score_name``), or id."""
+    value) in the strategy's SQL order: ``latest``, ``top_score`` (by ``score_name``),
+    ``random`` (by random_rank with ``seed``), or id."""
     selected = [
         metadata_text(stratify_by) if name == "stratum" and stratify_by else _column(name)
         for name in columns
@@ -325,9 +334,25 @@ def selection(
             .subquery()
         )
         stmt = stmt.join(best, best.c.trace_id == Trace.id).order_by(best.c.best.desc(), Trace.id)
+    elif order == "random":
+        assert seed is not None
+        stmt = stmt.order_by(random_rank(session, seed), Trace.id)
     else:
         stmt = stmt.order_by(Trace.id)
     return stmt if limit is None else stmt.limit(limit)
+
+
+def random_rank(session: AsyncSession, seed: int) -> ColumnElement[Any]:
+    """contracts.keys.random_rank of each trace in SQL: md5 of the seed, ':' and the id's
+    canonical text on PostgreSQL (compared byte by byte, whatever the database's collation),
+    the same function in Python on SQLite."""
+    if _dialect(session) == "postgresql":
+        rank: ColumnElement[Any] = func.md5(
+            literal(f"{seed}:", Text) + Trace.id.cast(Text)
+        ).collate("C")
+        return rank
+    sqlite_rank: ColumnElement[Any] = getattr(func, SQLITE_RANDOM_RANK)(seed, Trace.id)
+    return sqlite_rank
 
 
 async def stream_candidates(session: AsyncSession, stmt: Any) -> AsyncGenerator[Sequence[Any]]:
@@ -348,22 +373,6 @@ def _driver_statement(session: AsyncSession, stmt: Any) -> tuple[str, list[Any]]
         processor = compiled.binds[name].type.bind_processor(dialect)
         values.append(value if processor is None else processor(value))
     return str(compiled), values
-
-
-async def matching_ids(session: AsyncSession, flt: TraceFilter) -> list[Any]:
-    """The ids of every matching trace, in id order (as ``selection(order="id")``)."""
-    where = filter_clauses(_dialect(session), flt)
-    if _dialect(session) == "postgresql":
-        # One array in one row: asyncpg decodes it in C, where a row per id costs ~1 µs each.
-        ordered = func.array_agg(aggregate_order_by(Trace.id, Trace.id))
-        sql, values = _driver_statement(session, select(ordered).where(*where))
-        ids = await (await _asyncpg(session)).fetchval(sql, *values)
-        return list(ids or ())
-    out: list[Any] = []
-    stmt = select(Trace.id).where(*where).order_by(Trace.id)
-    async for partition in _partitions(session, stmt, CANDIDATE_BATCH):
-        out.extend(row[0] for row in partition)
-    return out
 
 
 async def lookup(

@@ -44,7 +44,7 @@ _IN_THREAD = 20_000
 async def _choose(session: AsyncSession, req: DatasetBuildRequest) -> repo.Members:
     """The traces the request selects, in manifest order."""
     strategy = req.selection_strategy
-    if strategy in ("latest", "top_score") and not req.dedup and repo.aggregates_in_sql(session):
+    if strategy != "stratified" and not req.dedup and repo.aggregates_in_sql(session):
         return await repo.aggregate_members(
             session,
             req.filters,
@@ -52,18 +52,17 @@ async def _choose(session: AsyncSession, req: DatasetBuildRequest) -> repo.Membe
             limit=req.limit,
             score_name=req.score_name,
             prompt_keys=req.split is not None,
+            seed=req.seed,
         )
-    if strategy == "random":
-        return await _random(session, req)
     return await _in_sql_order(session, req)
 
 
 async def _in_sql_order(session: AsyncSession, req: DatasetBuildRequest) -> repo.Members:
-    """latest and top_score (SQL orders and, without dedup, limits) and stratified (every
-    match in id order, sampled in Python), where PostgreSQL does not describe them."""
+    """latest, top_score and random (SQL orders and, without dedup, limits) and stratified
+    (every match in id order, sampled in Python), where PostgreSQL does not describe them."""
     stratified = req.selection_strategy == "stratified"
-    # latest and top_score read what they keep, so everything is read at once; stratified reads
-    # every match, so the rest is looked up for the chosen ones only.
+    # latest, top_score and random read what they keep, so everything is read at once;
+    # stratified reads every match, so the rest is looked up for the chosen ones only.
     columns = ["id"] if stratified else list(repo.MEMBER_COLUMNS)
     if req.dedup:
         columns.extend(name for name in ("prompt_key", "final_answer") if name not in columns)
@@ -80,6 +79,7 @@ async def _in_sql_order(session: AsyncSession, req: DatasetBuildRequest) -> repo
         columns=columns,
         stratify_by=req.stratify_by,
         score_name=req.score_name,
+        seed=req.seed,
     )
     stream = repo.stream_candidates(session, stmt)
     async with aclosing(stream):
@@ -97,37 +97,6 @@ async def _in_sql_order(session: AsyncSession, req: DatasetBuildRequest) -> repo
         chosen = _stratified(rows, at["stratum"], req.limit, req.seed or 0)
         return await _describe(session, [row[0] for row in chosen])
     return repo.members_from_rows(rows[: req.limit])
-
-
-async def _random(session: AsyncSession, req: DatasetBuildRequest) -> repo.Members:
-    """Every matching id in id order, shuffled with the seed; the first ``limit`` (distinct
-    ones with dedup). Only the ids of all matches are read: the rest for the chosen ones."""
-    assert req.seed is not None
-    ids = await repo.matching_ids(session, req.filters)
-    random.Random(req.seed).shuffle(ids)
-    if not req.dedup:
-        return await _describe(session, ids[: req.limit])
-    kept: list[Sequence[Any]] = []
-    seen: set[bytes] = set()
-    columns = (*repo.MEMBER_COLUMNS[1:], "final_answer")
-    key_at, answer_at = columns.index("prompt_key"), columns.index("final_answer")
-    start = 0
-    while len(kept) < req.limit and start < len(ids):
-        # What is still missing, and a little more for the repeats dedup will drop.
-        want = min(max(req.limit - len(kept), 1_000) * 5 // 4, 50_000)
-        part = ids[start : start + want]
-        start += len(part)
-        found = await repo.lookup(session, part, columns)
-        for trace_id in part:
-            row = _found(found, trace_id)
-            key = dedup_key(row[key_at], row[answer_at])
-            if key in seen:
-                continue
-            seen.add(key)
-            kept.append((trace_id, *row))
-            if len(kept) == req.limit:
-                break
-    return repo.members_from_rows(kept)
 
 
 async def _describe(session: AsyncSession, ids: Sequence[Any]) -> repo.Members:
