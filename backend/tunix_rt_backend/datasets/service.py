@@ -260,6 +260,31 @@ def to_read(dataset: Dataset) -> DatasetRead:
     )
 
 
+async def _record(session: AsyncSession, key: str, members: repo.Members) -> None:
+    """Insert the dataset's row (added to ``session``): Conflict when the key exists, or when
+    a chosen trace was deleted meanwhile (SQLite)."""
+    try:
+        await session.flush()
+    except IntegrityError:
+        await session.rollback()
+        raise Conflict(f"Dataset {key} already exists; versions are immutable.") from None
+    # SQLite: the flush began this transaction's write, so no delete can commit until it ends;
+    # one may have committed after the choice, though (see repository.lock_members).
+    if not repo.locks_members(session):
+        missing = await repo.missing_ids(session, members.id_list())
+        if missing:
+            await session.rollback()
+            raise _deleted_meanwhile(missing[0])
+
+
+async def _discard(staging: asyncio.Future[Path]) -> None:
+    """Remove a staged manifest that was not published, once its write has ended (a thread
+    cannot be interrupted). A published one is no longer there."""
+    await asyncio.wait([staging])
+    if not staging.cancelled() and staging.exception() is None:
+        await asyncio.to_thread(store.discard, staging.result())
+
+
 async def build(
     session: AsyncSession, *, request: DatasetBuildRequest, root: Path
 ) -> DatasetBuildResult:
@@ -311,19 +336,6 @@ async def build(
         member_splits=splits,
     )
     session.add(dataset)
-    try:
-        await session.flush()
-    except IntegrityError:
-        await session.rollback()
-        raise Conflict(f"Dataset {key} already exists; versions are immutable.") from None
-    # SQLite: the flush began this transaction's write, so no delete can commit until it ends;
-    # one may have committed after the choice, though (see repository.lock_members).
-    if not repo.locks_members(session):
-        missing = await repo.missing_ids(session, members.id_list())
-        if missing:
-            await session.rollback()
-            raise _deleted_meanwhile(missing[0])
-
     manifest = {
         **to_read(dataset).model_dump(mode="json"),
         "trace_ids": _id_array(quoted, splits, None),
@@ -332,9 +344,15 @@ async def build(
             EVAL: _id_array(quoted, splits, _EVAL),
         },
     }
+    # The manifest is written and fsynced while the database inserts the row; it is published
+    # (renamed into place) only once the insert has succeeded, so that of two builds of one key
+    # only the one that recorded it ever puts a manifest there.
+    staging = asyncio.ensure_future(asyncio.to_thread(store.stage_manifest, root, manifest))
     try:
-        path = await asyncio.to_thread(store.write_manifest, root, key, manifest)
+        await _record(session, key, members)
+        path = await asyncio.to_thread(store.publish, root, key, await staging)
     except OSError as exc:
+        await _discard(staging)
         await session.rollback()
         raise Unavailable(
             f"The dataset store at {root} could not be written ({exc.strerror or exc}); "
@@ -342,6 +360,9 @@ async def build(
             "(TUNIX_RT_DATASETS_DIR).",
             details={"dataset_key": key},
         ) from None
+    except BaseException:
+        await _discard(staging)
+        raise
     try:
         await session.commit()
     except BaseException:

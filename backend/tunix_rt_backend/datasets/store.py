@@ -24,34 +24,42 @@ def dataset_dir(root: Path, key: str) -> Path:
     return target
 
 
-def write_manifest(root: Path, key: str, manifest: dict[str, Any]) -> Path:
-    """Write ``{root}/{key}/manifest.json`` atomically: a temp folder, fsync, then rename,
-    and fsync of the store's folder so that the rename is on disk before the build is
-    acknowledged.
+def stage_manifest(root: Path, manifest: dict[str, Any]) -> Path:
+    """Write the manifest into a new hidden folder of ``root`` and fsync it; the folder.
 
-    A crash leaves either the whole manifest or none. Raises OSError when the store is not
-    writable (the caller turns it into a clear error and rolls back the index row).
+    Nothing reads a staging folder: only publish makes it a dataset. Raises OSError when the
+    store is not writable (the caller turns it into a clear error), leaving nothing behind.
     """
-    final = dataset_dir(root, key)
     root.mkdir(parents=True, exist_ok=True)
     staging = root.resolve() / f".tmp-{uuid.uuid4().hex}"
     staging.mkdir()
     try:
-        path = staging / MANIFEST
-        with path.open("wb") as handle:
+        with (staging / MANIFEST).open("wb") as handle:
             handle.write(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
             handle.write(b"\n")
             handle.flush()
             os.fsync(handle.fileno())
-        if final.exists():
-            # Left by a build whose index row never committed: not a published dataset.
-            shutil.rmtree(final)
-        staging.rename(final)
-        _fsync_dir(root.resolve())
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
         raise
+    return staging
+
+
+def publish(root: Path, key: str, staging: Path) -> Path:
+    """Rename a staged manifest's folder to ``{root}/{key}`` and fsync the store's folder, so
+    that the rename is on disk before the build is acknowledged. A crash leaves either the
+    whole manifest or none."""
+    final = dataset_dir(root, key)
+    if final.exists():
+        # Left by a build whose index row never committed: not a published dataset.
+        shutil.rmtree(final)
+    staging.rename(final)
+    _fsync_dir(root.resolve())
     return final / MANIFEST
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _fsync_dir(path: Path) -> None:
