@@ -2,11 +2,14 @@
 forever), so the rule is pinned here, independently of how the service reads the rows:
 ``random`` ranks the matching traces by ``md5("{seed}:{id}")`` (contracts.keys.random_rank,
 PostgreSQL and SQLite alike) and keeps the ``limit`` of lowest rank, in rank order (with dedup,
-the first of each normalised prompt + answer).
+the first of each normalised prompt + answer). A split ranks the chosen traces' distinct prompts
+by SHA-256 of the split seed (8 bytes, big-endian) and the prompt key, and holds whole prompts out
+in that order until eval has round(eval_fraction x count) traces.
 The per-value planning a build asks for must not outlive its transaction."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
 
@@ -17,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.datasets.test_api import _build, _seed, gsm_like
-from tunix_rt_backend.contracts.keys import random_rank
+from tunix_rt_backend.contracts.keys import prompt_key, random_rank
 from tunix_rt_backend.datasets import repository
 
 
@@ -85,6 +88,38 @@ async def test_random_choice_is_the_lowest_seeded_ranks(client: AsyncClient) -> 
         if group[trace_id] not in {group[t] for t in first_of_each}:
             first_of_each.append(trace_id)
     assert await _trace_ids(client, deduplicated) == first_of_each[:5]
+
+
+@pytest.mark.parametrize(("fraction", "seed"), [(0.1, 0), (0.25, 9), (0.5, 2**63 - 1)])
+async def test_a_split_holds_out_whole_prompts_in_seeded_hash_order(
+    client: AsyncClient, fraction: float, seed: int
+) -> None:
+    bodies = [gsm_like(i, prompt_group=(i * i) % 23) for i in range(90)]
+    ids = await _seed(client, bodies)
+    result = await _build(
+        client,
+        dataset_name="held",
+        dataset_version="v1",
+        limit=90,
+        split={"eval_fraction": fraction, "seed": seed},
+    )
+    manifest = (await client.get(f"/api/datasets/{result['dataset_key']}/manifest.json")).json()
+    order = manifest["trace_ids"]
+    key_of = {t: prompt_key(bodies[ids.index(t)]["prompt"]) for t in ids}
+    groups: dict[bytes, int] = {}
+    for trace_id in order:
+        groups[key_of[trace_id]] = groups.get(key_of[trace_id], 0) + 1
+    salt = seed.to_bytes(8, "big")
+    held: set[bytes] = set()
+    count = 0
+    for key in sorted(groups, key=lambda k: hashlib.sha256(salt + k).digest()):
+        if count >= round(fraction * len(order)):
+            break
+        held.add(key)
+        count += groups[key]
+    assert manifest["splits"]["eval"] == [t for t in order if key_of[t] in held]
+    assert manifest["splits"]["train"] == [t for t in order if key_of[t] not in held]
+    assert manifest["split_counts"] == {"train": 90 - count, "eval": count}
 
 
 async def test_traces_stored_later_displace_only_what_they_outrank(client: AsyncClient) -> None:

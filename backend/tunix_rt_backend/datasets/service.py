@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import heapq
 import random
+import re
 import uuid
 from collections import Counter
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -158,17 +161,19 @@ def _assign_splits(members: repo.Members, req: DatasetBuildRequest) -> bytes:
     groups = Counter(keys)
     target = round(req.split.eval_fraction * members.count)
     salt = seed.to_bytes(8, "big", signed=False)
-    ranked = sorted(groups, key=lambda key: hashlib.sha256(salt + key).digest())
+    sha256 = hashlib.sha256
+    # A heap, not a sort: only the lowest-ranked groups are taken (about the eval share).
+    ranked = [(sha256(salt + key).digest(), key) for key in groups]
+    heapq.heapify(ranked)
     held_out: dict[bytes, bytes] = {}
     count = 0
-    for key in ranked:
-        if count >= target:
-            break
+    while ranked and count < target:
+        key = heapq.heappop(ranked)[1]
         held_out[key] = MEMBER_EVAL
         count += groups[key]
     if not held_out:
         return MEMBER_TRAIN * members.count
-    return b"".join([held_out.get(key, MEMBER_TRAIN) for key in keys])
+    return b"".join(map(held_out.get, keys, repeat(MEMBER_TRAIN)))
 
 
 def _checksum(members: repo.Members, splits: bytes) -> str:
@@ -185,18 +190,19 @@ def _checksum(members: repo.Members, splits: bytes) -> str:
     return digest.hexdigest()
 
 
+# Runs of consecutive members of one split.
+_RUNS = {split[0]: re.compile(re.escape(split) + b"+") for split in (MEMBER_TRAIN, MEMBER_EVAL)}
+
+
 def _id_array(quoted: bytearray, splits: bytes, wanted: int | None) -> orjson.Fragment:
     """The JSON array of the members' ids (those of one split if ``wanted``), cut from
-    repository.quoted_ids."""
+    repository.quoted_ids: a slice for each run of consecutive members of the split."""
     width = repo.QUOTED_ID
     if wanted is None or splits.count(wanted) == len(splits):
         return orjson.Fragment(b"[" + quoted[:-1] + b"]")
-    listed = [quoted[width * n : width * (n + 1) - 1] for n in _positions(splits, wanted)]
-    return orjson.Fragment(b"[" + b",".join(listed) + b"]")
-
-
-def _positions(splits: bytes, wanted: int) -> list[int]:
-    return [n for n, split in enumerate(splits) if split == wanted]
+    runs = _RUNS[wanted].finditer(splits)
+    listed = b"".join([quoted[width * run.start() : width * run.end()] for run in runs])
+    return orjson.Fragment(b"[" + listed[:-1] + b"]")
 
 
 def _member_stats(members: repo.Members, scores: dict[str, dict[str, Any]]) -> dict[str, Any]:
