@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 from httpx import AsyncClient
 
 from tests.conftest import make_trace
+from tunix_rt_backend.datasets import repository
 from tunix_rt_backend.settings import Settings
 
 
@@ -83,6 +85,34 @@ async def test_same_key_is_409_and_versions_are_immutable(client: AsyncClient) -
     )
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "conflict"
+
+
+async def test_two_builds_of_one_key_at_once_leave_one_dataset_and_nothing_else(
+    client: AsyncClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both builds find the key free; the database lets one record it (the other is 409), and
+    only the winner's manifest is published: the loser's staged manifest is removed."""
+    await _seed(client, [gsm_like(i) for i in range(30)])
+    both_checked = asyncio.Barrier(2)
+    start_build = repository.start_build
+
+    async def together(session: Any, key: str) -> bool:
+        exists = await start_build(session, key)
+        await asyncio.wait_for(both_checked.wait(), 30)
+        return exists
+
+    monkeypatch.setattr(repository, "start_build", together)
+    body = {"dataset_name": "race", "dataset_version": "v1", "limit": 30}
+    responses = await asyncio.gather(
+        client.post("/api/datasets/build", json={**body, "split": {"eval_fraction": 0.2}}),
+        client.post("/api/datasets/build", json=body),
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409], [r.text for r in responses]
+    winner = next(r.json() for r in responses if r.status_code == 201)
+    stored = (await client.get("/api/datasets/race-v1/manifest.json")).json()
+    assert stored["build_id"] == winner["build_id"]
+    assert stored["checksum"] == winner["checksum"]
+    assert not [p.name for p in settings.datasets_dir.iterdir() if p.name.startswith(".")]
 
 
 async def test_random_is_seeded_and_reproducible(client: AsyncClient) -> None:

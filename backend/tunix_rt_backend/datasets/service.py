@@ -356,6 +356,10 @@ async def build(
     staging = asyncio.ensure_future(asyncio.to_thread(store.stage_manifest, root, manifest))
     try:
         await _record(session, key, members)
+    except BaseException:
+        await _discard(staging)
+        raise
+    try:
         path = await asyncio.to_thread(store.publish, root, key, await staging)
     except OSError as exc:
         await _discard(staging)
