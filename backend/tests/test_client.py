@@ -7,12 +7,13 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
 
-from tests.conftest import make_trace
+from tests.conftest import gsm8k_dir, make_trace
 from tunix_rt_backend.app import create_app
 from tunix_rt_backend.client import ApiError, Client
 from tunix_rt_backend.settings import Settings
@@ -118,3 +119,51 @@ def test_client_does_not_retry_refusals_and_gives_up_on_a_dead_server() -> None:
         with pytest.raises(httpx.TransportError):
             api.get_trace(uuid.uuid4())
         assert time.monotonic() - started < 10
+
+
+def test_client_imports_builds_and_exports_a_dataset(server: str, tmp_path: Path) -> None:
+    """A notebook's path: import GSM8K rows, build a split dataset, stream its export to a file
+    (the same bytes as the HTTP export), and read it back as records."""
+    sample = tmp_path / "gsm8k.jsonl"
+    lines = (gsm8k_dir() / "test.jsonl").read_text().splitlines()[:40]
+    sample.write_text("\n".join(lines) + "\n")
+    with Client(server) as api:
+        imported = api.import_file(sample, "gsm8k", split="test")
+        assert imported.created == 40
+        assert api.import_file(sample, "gsm8k", split="test").existing == 40
+
+        request = {
+            "dataset_name": "client-gsm8k",
+            "dataset_version": "v1",
+            "filters": {"source": "gsm8k"},
+            "selection_strategy": "random",
+            "seed": 5,
+            "limit": 30,
+            "split": {"eval_fraction": 0.2},
+        }
+        assert api.preview_dataset(**request).selected == 30
+        built = api.build_dataset(**request)
+        assert built.trace_count == 30
+        assert built.split_counts == {"train": 24, "eval": 6}
+        assert built.dataset_key in {d.dataset_key for d in api.datasets()}
+        assert api.dataset(built.dataset_key).checksum == built.checksum
+        manifest = api.manifest(built.dataset_key)
+        assert len(manifest["splits"]["train"]) == 24
+
+        out = api.export_dataset(built.dataset_key, tmp_path / "train.jsonl", split="train")
+        served = httpx.get(
+            f"{server}/api/datasets/{built.dataset_key}/export.jsonl",
+            params={"format": "tunix_sft", "split": "train"},
+        )
+        assert out.read_bytes() == served.content
+        records = list(api.export_records(built.dataset_key, format="trace", split="eval"))
+        assert [r["id"] for r in records] == manifest["splits"]["eval"]
+        assert not list(tmp_path.glob(".*partial"))
+
+        with pytest.raises(ApiError) as again:
+            api.build_dataset(**request)
+        assert again.value.status == 409
+        with pytest.raises(ApiError) as unknown:
+            api.export_dataset("none-v1", tmp_path / "none.jsonl")
+        assert unknown.value.status == 404
+        assert not (tmp_path / "none.jsonl").exists()

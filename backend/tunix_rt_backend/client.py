@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
 
 import httpx
+import orjson
 
+from tunix_rt_backend.datasets.schemas import (
+    DatasetBuildResult,
+    DatasetList,
+    DatasetPreview,
+    DatasetRead,
+)
 from tunix_rt_backend.scores.schemas import BulkScoreResult, ScoreRead, ScorerRead
+from tunix_rt_backend.sources.schemas import ImportResult
 from tunix_rt_backend.traces.schemas import (
     TraceBatchResult,
     TraceComparison,
@@ -70,6 +79,17 @@ def trace_payload(
     return body
 
 
+def _raise_for(response: httpx.Response) -> None:
+    """ApiError for a 4xx or 5xx answer, with the server's error code, message and details."""
+    if response.status_code < 400:
+        return
+    try:
+        error = response.json()["error"]
+        raise ApiError(response.status_code, error["code"], error["message"], error.get("details"))
+    except (ValueError, KeyError, TypeError):
+        raise ApiError(response.status_code, "http_error", response.text) from None
+
+
 class Client:
     """Synchronous client. Writes carry an Idempotency-Key and are retried on 5xx/timeouts."""
 
@@ -105,14 +125,17 @@ class Client:
         json: Any = None,
         params: Any = None,
         idempotent: bool = False,
+        content: Callable[[], Any] | None = None,
     ) -> httpx.Response:
+        """``content``: a function that returns a fresh body (a file opened again) per attempt."""
         headers = {"Idempotency-Key": uuid.uuid4().hex} if idempotent else {}
         safe = method == "GET" or idempotent
         attempt = 0
         while True:
+            body = content() if content is not None else None
             try:
                 response = self._http.request(
-                    method, path, json=json, params=params, headers=headers
+                    method, path, json=json, params=params, headers=headers, content=body
                 )
             except (httpx.TransportError, httpx.TimeoutException):
                 if not safe or attempt >= self._retries:
@@ -122,16 +145,13 @@ class Client:
                     break
                 if attempt >= self._retries:
                     break
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
             attempt += 1
             time.sleep(min(0.5 * 2**attempt, 8.0))
-        if response.status_code >= 400:
-            try:
-                error = response.json()["error"]
-                raise ApiError(
-                    response.status_code, error["code"], error["message"], error.get("details")
-                )
-            except (ValueError, KeyError, TypeError):
-                raise ApiError(response.status_code, "http_error", response.text) from None
+        _raise_for(response)
         return response
 
     # --- service ---------------------------------------------------------------------------
@@ -258,3 +278,113 @@ class Client:
             idempotent=True,
         )
         return BulkScoreResult.model_validate_json(response.content)
+
+    # --- imports ---------------------------------------------------------------------------
+    def import_file(
+        self,
+        path: str | Path,
+        format: Literal["gsm8k", "jsonl"],
+        *,
+        source: str | None = None,
+        map: Mapping[str, str] | None = None,
+        parser: str = "tags",
+        split: str | None = None,
+        keep_calculator_marks: bool = False,
+        skip_invalid: bool = False,
+    ) -> ImportResult:
+        """Import a JSONL file, streamed as the request body (never read whole). Traces already
+        stored are counted as ``existing``, so a retried import stores nothing twice."""
+        params: list[tuple[str, str]] = [("format", format), ("parser", parser)]
+        if source is not None:
+            params.append(("source", source))
+        params.extend(("map", f"{field}={where}") for field, where in (map or {}).items())
+        if split is not None:
+            params.append(("split", split))
+        if keep_calculator_marks:
+            params.append(("keep_calculator_marks", "true"))
+        if skip_invalid:
+            params.append(("skip_invalid", "true"))
+        file = Path(path)
+        response = self._request(
+            "POST",
+            "/api/traces/import",
+            params=params,
+            content=lambda: file.open("rb"),
+            idempotent=True,
+        )
+        return ImportResult.model_validate_json(response.content)
+
+    # --- datasets --------------------------------------------------------------------------
+    def build_dataset(self, **request: Any) -> DatasetBuildResult:
+        """``POST /api/datasets/build`` with these fields (dataset_name, dataset_version,
+        filters, selection_strategy, seed, limit, dedup, split, …). Not retried: the same key
+        twice is a 409."""
+        response = self._request("POST", "/api/datasets/build", json=request)
+        return DatasetBuildResult.model_validate_json(response.content)
+
+    def preview_dataset(self, **request: Any) -> DatasetPreview:
+        """How many traces the same request matches and would select; stores nothing."""
+        response = self._request("POST", "/api/datasets/preview", json=request)
+        return DatasetPreview.model_validate_json(response.content)
+
+    def datasets(self) -> list[DatasetRead]:
+        return DatasetList.model_validate_json(self._request("GET", "/api/datasets").content).items
+
+    def dataset(self, key: str) -> DatasetRead:
+        return DatasetRead.model_validate_json(self._request("GET", f"/api/datasets/{key}").content)
+
+    def manifest(self, key: str) -> dict[str, Any]:
+        """The manifest file: every trace id in order and the split lists."""
+        manifest: dict[str, Any] = self._request("GET", f"/api/datasets/{key}/manifest.json").json()
+        return manifest
+
+    def export_lines(
+        self,
+        key: str,
+        *,
+        format: Literal["trace", "tunix_sft", "chat", "prompt_only"] = "tunix_sft",
+        split: Literal["train", "eval"] | None = None,
+        style: Literal["tags", "numbered"] = "tags",
+        system: str | None = None,
+    ) -> Iterator[bytes]:
+        """The export's lines (each one JSON record, newline included), streamed."""
+        params: dict[str, str] = {"format": format, "style": style}
+        if split is not None:
+            params["split"] = split
+        if system is not None:
+            params["system"] = system
+        with self._http.stream(
+            "GET", f"/api/datasets/{key}/export.jsonl", params=params
+        ) as response:
+            if response.status_code >= 400:
+                response.read()
+                _raise_for(response)
+            pending = b""
+            for chunk in response.iter_bytes():
+                lines = (pending + chunk).split(b"\n")
+                pending = lines.pop()
+                for line in lines:
+                    yield line + b"\n"
+            if pending:
+                yield pending
+
+    def export_records(self, key: str, **options: Any) -> Iterator[dict[str, Any]]:
+        """The export's records as dicts, streamed (options as for export_lines)."""
+        for line in self.export_lines(key, **options):
+            record: dict[str, Any] = orjson.loads(line)
+            yield record
+
+    def export_dataset(self, key: str, out: str | Path, **options: Any) -> Path:
+        """Write the export to ``out`` (streamed; options as for export_lines): the file a
+        Tunix notebook loads. Written to a temporary name first, so a failed export leaves no
+        partial file under ``out``."""
+        target = Path(out)
+        partial = target.with_name(f".{target.name}.partial")
+        try:
+            with partial.open("wb") as handle:
+                for line in self.export_lines(key, **options):
+                    handle.write(line)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return target
