@@ -551,9 +551,9 @@ def report_builds(results: Sequence[BuildResult], rows: int, repeat: int) -> Non
         f"POST /api/datasets/build over {rows:,} traces against the bare SQL selecting the same "
         f"ids (asyncpg fetch); median of {repeat} round(s)"
     )
-    fixed = [r for r in results if r.case.flt == NOTHING]
+    fixed = next((r for r in results if r.case.flt == NOTHING), None)
     chosen = [r for r in results if r.case.flt != NOTHING]
-    fixed_seconds = statistics.median(p.seconds for r in fixed for p in r.build) if fixed else 0.0
+    fixed_seconds = fixed.build_seconds if fixed else 0.0
     say(
         "| case | records | build ms | SQL ms | build / SQL | SQL + writes ms | build / "
         "(SQL + writes) | (build - fixed) / SQL | build: server CPU ms | db CPU ms |"
@@ -571,7 +571,7 @@ def report_builds(results: Sequence[BuildResult], rows: int, repeat: int) -> Non
     if fixed:
         say(
             f"fixed cost: a build that chooses no trace takes {fixed_seconds * 1000:.1f} ms "
-            f"(its bare SQL {statistics.median(p.seconds for p in fixed[0].sql) * 1000:.2f} ms)"
+            f"(its bare SQL {fixed.sql_seconds * 1000:.2f} ms)"
         )
     for label, ratios in (
         ("build / SQL", [r.ratio for r in chosen]),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -338,7 +339,8 @@ class Client:
         manifest: dict[str, Any] = self._request("GET", f"/api/datasets/{key}/manifest.json").json()
         return manifest
 
-    def export_lines(
+    @contextmanager
+    def _export(
         self,
         key: str,
         *,
@@ -346,8 +348,8 @@ class Client:
         split: Literal["train", "eval"] | None = None,
         style: Literal["tags", "numbered"] = "tags",
         system: str | None = None,
-    ) -> Iterator[bytes]:
-        """The export's lines (each one JSON record, newline included), streamed."""
+    ) -> Iterator[httpx.Response]:
+        """The export's streamed response, or ApiError before any of it is read."""
         params: dict[str, str] = {"format": format, "style": style}
         if split is not None:
             params["split"] = split
@@ -359,6 +361,12 @@ class Client:
             if response.status_code >= 400:
                 response.read()
                 _raise_for(response)
+            yield response
+
+    def export_lines(self, key: str, **options: Any) -> Iterator[bytes]:
+        """The export's lines (each one JSON record, newline included), streamed. Options:
+        ``format`` (default ``tunix_sft``), ``split``, ``style``, ``system``."""
+        with self._export(key, **options) as response:
             pending = b""
             for chunk in response.iter_bytes():
                 lines = (pending + chunk).split(b"\n")
@@ -381,9 +389,9 @@ class Client:
         target = Path(out)
         partial = target.with_name(f".{target.name}.partial")
         try:
-            with partial.open("wb") as handle:
-                for line in self.export_lines(key, **options):
-                    handle.write(line)
+            with self._export(key, **options) as response, partial.open("wb") as handle:
+                for chunk in response.iter_bytes():
+                    handle.write(chunk)
             partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)
