@@ -11,11 +11,10 @@ from typing import Any
 
 import pytest
 
+from tunix_rt_backend.contracts.numbers import normalize_number, parse_number
 from tunix_rt_backend.contracts.parsing import (
     gsm8k_to_trace,
-    normalize_number,
     parse_gsm8k_solution,
-    parse_number,
     parse_response,
 )
 from tunix_rt_backend.contracts.records import TrainingExample, prompt_only_record, tunix_sft_record

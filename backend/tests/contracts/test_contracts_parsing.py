@@ -5,13 +5,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tunix_rt_backend.contracts.numbers import canonical_number, normalize_number, parse_number
 from tunix_rt_backend.contracts.parsing import (
     answers_match,
-    canonical_number,
     extract_final_answer,
-    normalize_number,
     parse_gsm8k_solution,
-    parse_number,
     parse_response,
     strip_calculator_marks,
 )

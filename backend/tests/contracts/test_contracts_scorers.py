@@ -44,8 +44,16 @@ def test_registry_lists_the_required_scorers_in_order() -> None:
     names = [scorer.name for scorer in list_scorers()]
     assert names == ["baseline", "format_exact", "format_approx", "answer_match", "gsm8k_reward"]
     assert list(SCORERS) == names
+    versions = {scorer.name: scorer.version for scorer in list_scorers()}
+    # The strict workbench scorers are version 2; the Tunix example's stay at version 1.
+    assert versions == {
+        "baseline": "1",
+        "format_exact": "2",
+        "format_approx": "1",
+        "answer_match": "2",
+        "gsm8k_reward": "1",
+    }
     for scorer in list_scorers():
-        assert scorer.version == "1"
         assert scorer.description
         assert scorer.min_value < scorer.max_value
         assert get_scorer(scorer.name) is scorer
@@ -162,9 +170,11 @@ def test_answer_match_reads_tagged_final_answers_and_normalises() -> None:
     assert (wrong.value, wrong.label) == (0.0, "incorrect")
 
 
-def test_answer_match_falls_back_to_the_raw_response() -> None:
+def test_answer_match_never_reads_the_raw_response() -> None:
+    # Version 1 fell back to the raw response when the final answer was empty; version 2
+    # scores the parsed final answer only, so a response that never answers earns nothing.
     result = get_scorer("answer_match")(trace_with_response("Work...\nThe answer is 72."))
-    assert (result.value, result.details["answer_source"]) == (1.0, "response")
+    assert (result.value, result.label) == (0.0, "no_answer")
 
 
 def test_answer_match_without_reference() -> None:
@@ -176,11 +186,8 @@ def test_answer_match_without_reference() -> None:
 
 def test_answer_match_with_no_answer() -> None:
     result = get_scorer("answer_match")(trace_with_steps(GOOD_STEP, final_answer=""))
-    assert (result.value, result.label, result.details["answer_source"]) == (
-        0.0,
-        "no_answer",
-        "none",
-    )
+    assert (result.value, result.label) == (0.0, "no_answer")
+    assert result.details["reason"] == "the trace has no final answer"
 
 
 # --------------------------------------------------------------------------- gsm8k_reward
@@ -250,8 +257,10 @@ def test_reward_functions_give_the_scorers_numbers(
     )
     trace = trace_with_response(response, reference)
     assert total == get_scorer("gsm8k_reward")(trace).value
+    # The strict format_exact (version 2) passes only what the example's regex passes too;
+    # it refuses some of what the regex accepts (repeated tags, text after the answer).
     assert (
-        match_format_exactly(prompts, completions)[0] == 3 * get_scorer("format_exact")(trace).value
+        3 * get_scorer("format_exact")(trace).value <= match_format_exactly(prompts, completions)[0]
     )
     assert (
         match_format_approximately(prompts, completions)[0]

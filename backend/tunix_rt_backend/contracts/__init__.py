@@ -4,21 +4,28 @@ Pure Python (standard library and pydantic only; no server, database or JAX impo
 
 - ``trace``: :class:`TraceContent` / :class:`Step`, what every other part takes.
 - ``template``: the Gemma turn format and the ``tags`` / ``numbered`` response styles.
-- ``parsing``: GSM8K solutions, model responses, answer extraction, number normalisation.
+- ``parsing`` and ``numbers``: GSM8K solutions, model responses, answer extraction and
+  comparison, number normalisation.
 - ``scorers``: named, versioned scorers (``baseline``, ``format_exact``, ``format_approx``,
-  ``answer_match``, ``gsm8k_reward``).
-- ``rewards``: the Tunix GRPO reward functions, sharing the scorers' internals.
+  ``answer_match``, ``gsm8k_reward``); ``format_check`` is the strict format of
+  ``format_exact``.
+- ``rewards``: the Tunix GRPO example's reward functions, reproduced as-is (lenient), behind
+  ``format_approx`` and ``gsm8k_reward``.
+- ``completions``: a completion as a trace (:func:`completion_trace`) and its scores
+  (:func:`score_completion`), exactly as the server stores them.
 - ``records``: export records (``trace``, ``tunix_sft``, ``chat``, ``prompt_only``) and
   :class:`TrainingExample`.
 """
 
+from tunix_rt_backend.contracts.completions import completion_trace, score_completion
+from tunix_rt_backend.contracts.format_check import FormatCheck, check_format
+from tunix_rt_backend.contracts.numbers import normalize_number
 from tunix_rt_backend.contracts.parsing import (
     ParsedResponse,
     ResponseParser,
     answers_match,
     extract_final_answer,
     gsm8k_to_trace,
-    normalize_number,
     parse_gsm8k_solution,
     parse_response,
     strip_calculator_marks,
@@ -82,6 +89,7 @@ __all__ = [
     "SCORERS",
     "START_OF_TURN",
     "ExportFormat",
+    "FormatCheck",
     "ParsedResponse",
     "ResponseParser",
     "ResponseStyle",
@@ -96,7 +104,9 @@ __all__ = [
     "build_record",
     "chat_record",
     "check_answer",
+    "check_format",
     "check_numbers",
+    "completion_trace",
     "extract_final_answer",
     "get_scorer",
     "gsm8k_to_trace",
@@ -114,6 +124,7 @@ __all__ = [
     "render_tunix_sft_completion",
     "render_tunix_sft_prompt",
     "render_user_turn",
+    "score_completion",
     "strip_calculator_marks",
     "trace_record",
     "tunix_sft_record",

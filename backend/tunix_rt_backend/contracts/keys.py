@@ -14,7 +14,7 @@ import hashlib
 import uuid
 from typing import Final
 
-from tunix_rt_backend.contracts.parsing import normalize_number, normalize_text_answer
+from tunix_rt_backend.contracts.numbers import normalize_number, normalize_text_answer
 
 KEY_BYTES: Final = 16
 

@@ -1,19 +1,20 @@
-"""Reading steps and answers back out of text: GSM8K solutions, model responses, numbers.
+"""Reading steps and answers back out of text: GSM8K solutions, model responses, answers.
 
-Numbers (:func:`parse_number`, :func:`normalize_number`) are compared exactly, as
-:class:`fractions.Fraction` values, so ``0.5``, ``1/2`` and ``.50`` are the same answer.
-Accepted: optional sign (``-``, ``+`` or the Unicode minus), an optional ``$``, thousands
-separators in the ``1,234,567`` form, decimals (``12.50``, ``.5``) and simple fractions
-(``3/4``). A trailing ``%`` is ignored and the value is *not* divided by 100 (GSM8K answers are
-written without the sign, so ``"50%"`` answers ``"50"``). Scientific notation is not read.
-When the text is not one number (``"The answer is 18."``), the **last** number in it is taken.
+Numbers are read by :mod:`tunix_rt_backend.contracts.numbers` (exact values: ``0.5``, ``1/2``
+and ``.50`` are the same answer). :func:`compare_answers` is the one answer comparison: the
+``answer_match`` scorer and :func:`answers_match` use it.
 """
 
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Final, Literal
 
+from tunix_rt_backend.contracts.numbers import (
+    canonical_number,
+    normalize_text_answer,
+    number_values,
+    parse_number,
+)
 from tunix_rt_backend.contracts.template import (
     ANSWER_END,
     ANSWER_START,
@@ -30,22 +31,6 @@ from tunix_rt_backend.contracts.trace import DEFAULT_STEP_TYPE, TraceContent, ma
 GSM8K_ANSWER_MARKER: Final = "####"
 
 _CALCULATOR_MARK = re.compile(r"<<[^\n]*?>>")
-
-# A number token. The look-behind keeps digits inside words ("x2") and the tails of dotted
-# strings ("1.2.3") out; a minus right after a digit ("5-3") is an operator, not a sign.
-_NUMBER = re.compile(
-    r"""
-    (?<![\w.])
-    (?:(?P<sign>[-+\u2212])\$?|\$(?P<sign_after>[-+\u2212])?)?
-    (?P<number>
-        [0-9]+/[0-9]+
-      | [0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?
-      | [0-9]+(?:\.[0-9]+)?
-      | \.[0-9]+
-    )
-    """,
-    re.VERBOSE,
-)
 
 _ANSWER_LINE = re.compile(
     r"^[ \t]*(?:(?:[Ff]inal )?[Aa]nswer|FINAL ANSWER|ANSWER|A)[ \t]*:[ \t]*(?P<answer>.*)$",
@@ -301,95 +286,72 @@ def extract_final_answer(text: str) -> str:
     return body.strip()
 
 
-# --------------------------------------------------------------------------- numbers
+# --------------------------------------------------------------------------- answers
 
-
-def parse_number(text: str) -> Fraction | None:
-    """The exact value of the number ``text`` is, or of the last number in it; ``None`` when
-    there is none (see the module docstring for what is read)."""
-    last = _last_match(_NUMBER, text)
-    if last is None:
-        return None
-    sign = last.group("sign") or last.group("sign_after") or ""
-    try:
-        value = Fraction(last.group("number").replace(",", ""))
-    except (ValueError, ZeroDivisionError):
-        return None
-    return -value if sign in ("-", "\u2212") else value
-
-
-def canonical_number(value: Fraction) -> str:
-    """The canonical text of a value: ``"18"``, ``"-2.5"``, ``"0.75"``; fractions without a
-    finite decimal form as ``"1/3"``."""
-    numerator, denominator = value.numerator, value.denominator
-    if denominator == 1:
-        return str(numerator)
-    rest, twos, fives = denominator, 0, 0
-    while rest % 2 == 0:
-        rest //= 2
-        twos += 1
-    while rest % 5 == 0:
-        rest //= 5
-        fives += 1
-    if rest != 1:
-        return f"{numerator}/{denominator}"
-    places = max(twos, fives)
-    digits = str(abs(numerator) * 10**places // denominator).rjust(places + 1, "0")
-    sign = "-" if numerator < 0 else ""
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
-
-
-def normalize_number(text: str) -> str | None:
-    """The canonical numeric string of ``text`` (``"1,000"`` → ``"1000"``, ``"$18.00"`` →
-    ``"18"``, ``"3/4"`` → ``"0.75"``, ``"The answer is 18."`` → ``"18"``), or ``None`` when it
-    holds no number."""
-    value = parse_number(text)
-    return None if value is None else canonical_number(value)
-
-
-def normalize_text_answer(text: str) -> str:
-    """A non-numeric answer for comparison: whitespace runs collapsed to one space,
-    case-folded, one trailing period dropped."""
-    folded = " ".join(text.split()).casefold()
-    return folded[:-1].rstrip() if folded.endswith(".") else folded
+AnswerOutcome = Literal["correct", "incorrect", "no_answer", "no_number", "ambiguous"]
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerComparison:
-    """How a predicted answer compared with a reference (details for scorers)."""
+    """How a predicted answer compared with a reference (details for scorers).
+
+    ``outcome``: ``correct``; ``incorrect``; ``no_answer`` (the predicted answer is empty);
+    ``no_number`` (the reference is a number, the answer holds none); ``ambiguous`` (the
+    reference is a number, the answer holds several different ones, listed in
+    ``predicted_numbers``)."""
 
     match: bool
     mode: Literal["numeric", "string"]
+    outcome: AnswerOutcome
     predicted: str
     reference: str
     predicted_normalized: str | None
     reference_normalized: str
+    predicted_numbers: tuple[str, ...] = ()
 
 
 def compare_answers(predicted: str, reference: str) -> AnswerComparison:
     """Compare the answer parts (:func:`extract_final_answer`) of ``predicted`` and
-    ``reference``: by exact value when the reference holds a number, else as normalised
-    text (:func:`normalize_text_answer`)."""
+    ``reference``.
+
+    When the reference holds a number (its last one, :func:`parse_number`), the predicted
+    answer must hold exactly one distinct value (:func:`number_values`; ``"72 (72.0)"`` is one)
+    and it must equal the reference's exactly: ``"$1,234."``, ``"72 clips"`` and ``"3/4"``
+    answer ``"1234"``, ``"72"`` and ``"0.75"``, but ``"12 + 60 = 72"`` and ``"maybe 3 or 72"``
+    answer nothing (``ambiguous``): an answer may not hedge, nor show its working, to be
+    right. Otherwise both are compared as normalised text (:func:`normalize_text_answer`)."""
     predicted_answer = extract_final_answer(predicted)
     reference_answer = extract_final_answer(reference)
     reference_value = parse_number(reference_answer)
     if reference_value is not None:
-        predicted_value = parse_number(predicted_answer)
+        values = number_values(predicted_answer)
+        match = len(values) == 1 and values[0] == reference_value
+        outcome: AnswerOutcome
+        if match:
+            outcome = "correct"
+        elif not predicted_answer:
+            outcome = "no_answer"
+        elif not values:
+            outcome = "no_number"
+        else:
+            outcome = "ambiguous" if len(values) > 1 else "incorrect"
         return AnswerComparison(
-            match=predicted_value == reference_value,
+            match=match,
             mode="numeric",
+            outcome=outcome,
             predicted=predicted_answer,
             reference=reference_answer,
-            predicted_normalized=(
-                None if predicted_value is None else canonical_number(predicted_value)
-            ),
+            predicted_normalized=canonical_number(values[0]) if len(values) == 1 else None,
             reference_normalized=canonical_number(reference_value),
+            predicted_numbers=tuple(canonical_number(value) for value in values),
         )
     predicted_text = normalize_text_answer(predicted_answer)
     reference_text = normalize_text_answer(reference_answer)
+    match = bool(reference_text) and predicted_text == reference_text
     return AnswerComparison(
-        match=bool(reference_text) and predicted_text == reference_text,
+        match=match,
         mode="string",
+        outcome="correct" if match else "incorrect" if predicted_answer else "no_answer",
         predicted=predicted_answer,
         reference=reference_answer,
         predicted_normalized=predicted_text,
@@ -398,8 +360,9 @@ def compare_answers(predicted: str, reference: str) -> AnswerComparison:
 
 
 def answers_match(predicted: str, reference: str) -> bool:
-    """Whether ``predicted`` answers ``reference``: numbers by exact value (``"18.0"``,
-    ``"$18"`` and ``"The answer is 18."`` all answer ``"18"``), otherwise case-insensitive,
-    whitespace-normalised text. Either side may be a bare answer or a whole response
-    (``<answer>`` tags and ``####`` are read). An empty reference matches nothing."""
+    """Whether ``predicted`` answers ``reference`` (:func:`compare_answers`): numbers by exact
+    value (``"18.0"``, ``"$18"`` and ``"The answer is 18."`` all answer ``"18"``; ``"3 or
+    18"`` does not), otherwise case-insensitive, whitespace-normalised text. Either side may be
+    a bare answer or a whole response (``<answer>`` tags and ``####`` are read). An empty
+    reference matches nothing."""
     return compare_answers(predicted, reference).match

@@ -10,6 +10,15 @@ the value a trace gets could change. Every result's ``details`` says what was me
 (``response_text(trace)``) when there is one, else the ``tags`` rendering of the stored steps
 and final answer (``details["response_source"]`` is ``"raw"`` or ``"rendered"``). A trace with
 no steps or no final answer therefore fails the exact format, as it should.
+
+Two families, on purpose. ``format_approx`` and ``gsm8k_reward`` reproduce the Tunix GRPO
+example's scores exactly (``rewards.py``), leniency included: its format regex accepts tags and
+punctuation inside the fields. The workbench's own ``format_exact`` (version 2,
+``format_check.py``) and ``answer_match`` (version 2) are strict, because they serve as
+reinforcement-learning rewards and a reward that can be gamed will be: ``format_exact`` refuses
+tags inside the fields, empty fields and text around the blocks; ``answer_match`` reads only
+the parsed final answer (never the reasoning) and refuses an answer that lists several
+different numbers. Scores stored under version 1 keep their meaning and stay as they are.
 """
 
 from collections.abc import Callable, Mapping
@@ -19,11 +28,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tunix_rt_backend.contracts.format_check import check_format
 from tunix_rt_backend.contracts.parsing import compare_answers
 from tunix_rt_backend.contracts.rewards import (
     GSM8K_REWARD_MAX,
     GSM8K_REWARD_MIN,
-    extract_formatted_answer,
     format_approx_reward,
     gsm8k_reward_breakdown,
     tag_counts,
@@ -122,16 +131,18 @@ def _baseline(trace: TraceLike) -> ScoreResult:
 
 def _format_exact(trace: TraceLike) -> ScoreResult:
     response, source = trace_response(trace)
-    answer = extract_formatted_answer(response)
+    check = check_format(response)
+    details: dict[str, Any] = {
+        "response_source": source,
+        "matched": check.ok,
+        "extracted_answer": check.answer,
+        "response_chars": len(strip_end_of_turn(response)),
+    }
+    if not check.ok:
+        details["reason"] = check.problems[0]
+        details["problems"] = list(check.problems)
     return ScoreResult(
-        value=1.0 if answer is not None else 0.0,
-        label="match" if answer is not None else "no_match",
-        details={
-            "response_source": source,
-            "matched": answer is not None,
-            "extracted_answer": answer,
-            "response_chars": len(strip_end_of_turn(response)),
-        },
+        value=1.0 if check.ok else 0.0, label="match" if check.ok else "no_match", details=details
     )
 
 
@@ -150,34 +161,34 @@ def _format_approx(trace: TraceLike) -> ScoreResult:
 
 
 def _answer_match(trace: TraceLike) -> ScoreResult:
-    raw = response_text(trace)
-    if trace.final_answer.strip():
-        predicted, answer_source = trace.final_answer, "final_answer"
-    elif raw is not None:
-        predicted, answer_source = raw, "response"
-    else:
-        predicted, answer_source = "", "none"
-    details: dict[str, Any] = {"answer_source": answer_source}
+    # Only the parsed final answer counts: reading the whole response when it is empty would
+    # pay a response that never commits to an answer (its reasoning ends in the number).
+    predicted = trace.final_answer
     reference = trace.reference_answer
     if reference is None or not reference.strip():
-        details["reason"] = "the trace has no reference_answer to compare with"
-        details["extracted"] = predicted.strip()
+        details: dict[str, Any] = {
+            "reason": "the trace has no reference_answer to compare with",
+            "extracted": predicted.strip(),
+        }
         return ScoreResult(value=0.0, label="no_reference", details=details)
     comparison = compare_answers(predicted, reference)
-    details.update(
-        {
-            "extracted": comparison.predicted,
-            "predicted_normalized": comparison.predicted_normalized,
-            "reference": comparison.reference,
-            "reference_normalized": comparison.reference_normalized,
-            "comparison": comparison.mode,
-        }
+    details = {
+        "extracted": comparison.predicted,
+        "predicted_normalized": comparison.predicted_normalized,
+        "reference": comparison.reference,
+        "reference_normalized": comparison.reference_normalized,
+        "comparison": comparison.mode,
+    }
+    if comparison.outcome == "ambiguous":
+        details["numbers"] = list(comparison.predicted_numbers)
+        details["reason"] = "the answer holds several different numbers"
+    elif comparison.outcome == "no_answer":
+        details["reason"] = "the trace has no final answer"
+    elif comparison.outcome == "no_number":
+        details["reason"] = "the reference is a number; the answer holds none"
+    return ScoreResult(
+        value=1.0 if comparison.match else 0.0, label=comparison.outcome, details=details
     )
-    if not comparison.predicted:
-        label = "no_answer"
-    else:
-        label = "correct" if comparison.match else "incorrect"
-    return ScoreResult(value=1.0 if comparison.match else 0.0, label=label, details=details)
 
 
 def _gsm8k_reward(trace: TraceLike) -> ScoreResult:
@@ -209,10 +220,12 @@ _ALL = (
     ),
     Scorer(
         name="format_exact",
-        version="1",
+        version="2",
         description=(
-            "1 if the response is exactly <reasoning>...</reasoning>...<answer>...</answer> "
-            "(the Tunix GRPO example's format regex), else 0."
+            "Strict: 1 if the response is exactly <reasoning>R</reasoning> <answer>A</answer> "
+            "(whitespace around the blocks only), with no format tag inside R or A and a "
+            "letter or digit in each, else 0. Stricter than the Tunix example's regex, which "
+            "gsm8k_reward keeps."
         ),
         min_value=0.0,
         max_value=1.0,
@@ -231,10 +244,12 @@ _ALL = (
     ),
     Scorer(
         name="answer_match",
-        version="1",
+        version="2",
         description=(
-            "1 if the final answer equals the reference answer (numbers compared by exact "
-            "value after normalising, text case-insensitively), else 0."
+            "Strict: 1 if the parsed final answer equals the reference answer, else 0. A "
+            "numeric reference needs an answer holding exactly one distinct number, equal by "
+            "value after normalising ($, commas, %, fractions); an answer listing several "
+            "numbers, or an empty one, scores 0. Text is compared case-insensitively."
         ),
         min_value=0.0,
         max_value=1.0,
@@ -244,7 +259,8 @@ _ALL = (
         name="gsm8k_reward",
         version="1",
         description=(
-            "The Tunix GRPO example's total reward: exact format (3) + approximate format "
+            "The Tunix GRPO example's total reward, reproduced as-is (lenient: its format "
+            "regex accepts tags inside the fields): exact format (3) + approximate format "
             "(+-0.5 per tag) + answer check (3 / 1.5 / 0.5 / 0.25 / -1 / -0.5) + first "
             "number check (1.5)."
         ),

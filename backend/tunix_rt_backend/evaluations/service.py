@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tunix_rt_backend.contracts.parsing import parse_response
+from tunix_rt_backend.contracts.completions import completion_trace
 from tunix_rt_backend.contracts.scorers import Scorer
 from tunix_rt_backend.contracts.stats import mean_interval, paired_mean_delta
-from tunix_rt_backend.contracts.trace import Step, TraceContent
+from tunix_rt_backend.contracts.trace import TraceContent
 from tunix_rt_backend.db import utcnow
 from tunix_rt_backend.errors import NotFound
 from tunix_rt_backend.evaluations import repository as repo
@@ -68,37 +68,31 @@ async def create(
     traces: list[TraceCreate] = []
     contents: list[TraceContent] = []
     for item in payload.items:
-        parsed = parse_response(item.response, "tags")
-        metadata = {
-            **item.metadata,
-            "evaluation_id": str(evaluation_id),
-            "item_id": item.item_id,
-            "model": payload.model,
-            "response": item.response,
-            "response_format": parsed.format,
-        }
-        final_answer = parsed.final_answer or ""
+        # The same trace the trainer scores (contracts.score_completion): the values agree.
+        content = completion_trace(
+            item.prompt,
+            item.response,
+            item.reference_answer,
+            metadata={
+                **item.metadata,
+                "evaluation_id": str(evaluation_id),
+                "item_id": item.item_id,
+                "model": payload.model,
+            },
+        )
         traces.append(
             TraceCreate(
-                prompt=item.prompt,
-                steps=[StepIn(type="reasoning", content=s) for s in parsed.steps],
-                final_answer=final_answer,
-                reference_answer=item.reference_answer,
+                prompt=content.prompt,
+                steps=[StepIn(type=s.type, content=s.content) for s in content.steps],
+                final_answer=content.final_answer,
+                reference_answer=content.reference_answer,
                 source="eval",
                 tags=["eval"],
-                metadata=metadata,
+                metadata=content.metadata,
                 run_id=payload.run_id,
             )
         )
-        contents.append(
-            TraceContent(
-                prompt=item.prompt,
-                steps=tuple(Step(type="reasoning", content=s) for s in parsed.steps),
-                final_answer=final_answer,
-                reference_answer=item.reference_answer,
-                metadata=metadata,
-            )
-        )
+        contents.append(content)
     batch = await trace_service.create_batch(
         session,
         payloads=traces,
