@@ -51,7 +51,13 @@ async def test_upgrade_downgrade_upgrade_matches_models(fresh_url: str) -> None:
 
             def include(obj: object, name: str | None, kind: str, *_: object) -> bool:
                 # GIN indexes exist on PostgreSQL only (ddl_if in the model, a branch in 0001).
-                return not (kind == "index" and name in GIN_INDEXES and dialect != "postgresql")
+                if kind == "index" and name in GIN_INDEXES and dialect != "postgresql":
+                    return False
+                # SQLite's reflection reads no name or ON DELETE from a column's inline
+                # REFERENCES clause (0007 adds runs.parent_run_id so); checked on its own below.
+                return not (
+                    dialect == "sqlite" and kind == "foreign_key_constraint" and _parent(obj)
+                )
 
             context = MigrationContext.configure(
                 sync_connection,  # type: ignore[arg-type]
@@ -61,9 +67,37 @@ async def test_upgrade_downgrade_upgrade_matches_models(fresh_url: str) -> None:
 
         async with engine.connect() as connection:
             differences = await connection.run_sync(diff)
+            parent_fk = await connection.run_sync(_parent_run_foreign_key)
         assert differences == []
+        assert parent_fk == ("runs", "id", "SET NULL")
     finally:
         await engine.dispose()
+
+
+def _parent(constraint: object) -> bool:
+    columns = getattr(constraint, "columns", None)
+    table = getattr(getattr(constraint, "table", None), "name", None)
+    return table == "runs" and columns is not None and list(columns.keys()) == ["parent_run_id"]
+
+
+def _parent_run_foreign_key(sync_connection: object) -> tuple[str, str, str] | None:
+    """runs.parent_run_id's foreign key as the database enforces it: (table, column, on delete)."""
+    if sync_connection.dialect.name == "sqlite":  # type: ignore[attr-defined]
+        rows = sync_connection.exec_driver_sql(  # type: ignore[attr-defined]
+            "PRAGMA foreign_key_list(runs)"
+        ).mappings()
+        found = [
+            (r["table"], r["to"], r["on_delete"]) for r in rows if r["from"] == "parent_run_id"
+        ]
+        return found[0] if len(found) == 1 else None
+    keys = [
+        fk
+        for fk in inspect(sync_connection).get_foreign_keys("runs")
+        if fk["constrained_columns"] == ["parent_run_id"]
+    ]
+    if len(keys) != 1:
+        return None
+    return keys[0]["referred_table"], keys[0]["referred_columns"][0], keys[0]["options"]["ondelete"]
 
 
 async def test_dataset_members_move_into_the_dataset_row_and_back(fresh_url: str) -> None:
@@ -207,5 +241,56 @@ async def test_prompt_keys_and_lengths_are_filled_in_for_stored_traces(fresh_url
             )
             assert await connection.scalar(text("SELECT count(*) FROM traces")) == len(prompts)
         assert not columns & {"prompt_key", "prompt_chars", "answer_chars"}
+    finally:
+        await engine.dispose()
+
+
+async def test_runs_and_their_metrics_survive_0007_both_ways(fresh_url: str) -> None:
+    """0007 adds runs.parent_run_id in place: no stored run, metric or evaluation is lost or
+    changed (a rebuilt `runs` table would cascade its delete to them on SQLite)."""
+    engine = create_engine(Settings(database_url=fresh_url))
+    run_id = uuid.uuid4()
+    try:
+        await upgrade(engine, "0006")
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO runs (id, kind, status, base_model, config, artifacts, summary, "
+                    "created_at) VALUES (:id, 'sft', 'succeeded', 'tiny', '{}', '{}', '{}', :at)"
+                ),
+                {"id": _uuid(connection, run_id), "at": NOW},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO run_metrics (run_id, name, step, value, time) "
+                    "VALUES (:id, 'loss', 1, 0.5, :at), (:id, 'loss', 2, 0.25, :at)"
+                ),
+                {"id": _uuid(connection, run_id), "at": NOW},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO evaluations (id, name, run_id, model, scorers, item_count, "
+                    "summary, config, created_at) "
+                    "VALUES (:e, 'after', :id, 'm', '[]', 0, '{}', '{}', :at)"
+                ),
+                {"e": _uuid(connection, uuid.uuid4()), "id": _uuid(connection, run_id), "at": NOW},
+            )
+
+        async def stored() -> tuple[int, int, int]:
+            async with engine.connect() as connection:
+                runs = await connection.scalar(text("SELECT count(*) FROM runs"))
+                metrics = await connection.scalar(text("SELECT count(*) FROM run_metrics"))
+                linked = await connection.scalar(
+                    text("SELECT count(*) FROM evaluations WHERE run_id IS NOT NULL")
+                )
+            return int(runs or 0), int(metrics or 0), int(linked or 0)
+
+        await upgrade(engine)
+        assert await stored() == (1, 2, 1)
+        async with engine.connect() as connection:
+            parent = await connection.scalar(text("SELECT parent_run_id FROM runs"))
+        assert parent is None
+        await downgrade(engine, "0006")
+        assert await stored() == (1, 2, 1)
     finally:
         await engine.dispose()

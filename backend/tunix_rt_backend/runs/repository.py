@@ -42,13 +42,20 @@ async def fail_silent_runs(
 
 
 async def list_runs(
-    session: AsyncSession, *, status: str | None, kind: str | None, limit: int
+    session: AsyncSession,
+    *,
+    status: str | None,
+    kind: str | None,
+    parent_run_id: uuid.UUID | None,
+    limit: int,
 ) -> list[Run]:
     stmt = select(Run)
     if status is not None:
         stmt = stmt.where(Run.status == status)
     if kind is not None:
         stmt = stmt.where(Run.kind == kind)
+    if parent_run_id is not None:
+        stmt = stmt.where(Run.parent_run_id == parent_run_id)
     stmt = stmt.order_by(Run.created_at.desc(), Run.id.desc()).limit(limit)
     return list((await session.execute(stmt)).scalars().all())
 

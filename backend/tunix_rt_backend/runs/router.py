@@ -50,12 +50,16 @@ async def list_runs(
     settings: SettingsDep,
     status: RunStatus | None = None,
     kind: RunKind | None = None,
+    parent_run_id: Annotated[
+        uuid.UUID | None, Query(description="Only the runs started from this run.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> RunList:
     return await service.list_(
         session,
         status=status,
         kind=kind,
+        parent_run_id=parent_run_id,
         limit=limit,
         heartbeat_timeout_s=settings.run_heartbeat_timeout_s,
     )

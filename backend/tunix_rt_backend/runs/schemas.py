@@ -30,6 +30,11 @@ class RunCreate(BaseModel):
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
     git_sha: Annotated[str, StringConstraints(max_length=64)] | None = None
     artifacts: JsonObject = Field(default_factory=dict)
+    parent_run_id: uuid.UUID | None = Field(
+        default=None,
+        description="The run this one started from (e.g. the SFT run whose checkpoint a GRPO "
+        "run trains on); it must exist.",
+    )
 
 
 class RunUpdate(BaseModel):
@@ -59,6 +64,7 @@ class RunRead(BaseModel):
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
     heartbeat_at: dt.datetime | None
+    parent_run_id: uuid.UUID | None
 
 
 class RunList(BaseModel):

@@ -37,6 +37,12 @@ async def _get(session: AsyncSession, run_id: uuid.UUID) -> Run:
 
 
 async def create(session: AsyncSession, *, payload: RunCreate) -> RunRead:
+    if payload.parent_run_id is not None and await repo.get(session, payload.parent_run_id) is None:
+        raise NotFound(
+            f"Parent run {payload.parent_run_id} does not exist; register it first or leave "
+            "parent_run_id out.",
+            details=[{"loc": ["body", "parent_run_id"], "msg": "unknown run", "type": "not_found"}],
+        )
     now = utcnow()
     run = Run(
         id=uuid7(),
@@ -56,6 +62,7 @@ async def create(session: AsyncSession, *, payload: RunCreate) -> RunRead:
         started_at=now if payload.status == "running" else None,
         finished_at=None,
         heartbeat_at=now,
+        parent_run_id=payload.parent_run_id,
     )
     repo.add(session, run)
     await session.commit()
@@ -111,11 +118,14 @@ async def list_(
     *,
     status: str | None,
     kind: str | None,
+    parent_run_id: uuid.UUID | None,
     limit: int,
     heartbeat_timeout_s: float,
 ) -> RunList:
     await reap(session, heartbeat_timeout_s=heartbeat_timeout_s)
-    runs = await repo.list_runs(session, status=status, kind=kind, limit=limit)
+    runs = await repo.list_runs(
+        session, status=status, kind=kind, parent_run_id=parent_run_id, limit=limit
+    )
     return RunList(items=[to_read(r) for r in runs])
 
 
