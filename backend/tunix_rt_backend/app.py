@@ -20,9 +20,11 @@ from tunix_rt_backend.errors import allowed_methods, install_error_handlers
 from tunix_rt_backend.evaluations.router import router as evaluations_router
 from tunix_rt_backend.nul import RejectNulMiddleware
 from tunix_rt_backend.openapi import install_openapi, operation_id
+from tunix_rt_backend.rollouts.router import router as rollouts_router
 from tunix_rt_backend.runs.router import router as runs_router
 from tunix_rt_backend.scores.router import router as scores_router
 from tunix_rt_backend.settings import Settings, get_settings
+from tunix_rt_backend.sources.arithmetic_router import router as arithmetic_router
 from tunix_rt_backend.sources.router import router as import_router
 from tunix_rt_backend.sources.ungar_router import router as ungar_router
 from tunix_rt_backend.system.router import router as system_router
@@ -72,8 +74,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(scores_router)
     app.include_router(datasets_router)
     app.include_router(runs_router)
+    app.include_router(rollouts_router)
     app.include_router(evaluations_router)
     app.include_router(ungar_router)
+    app.include_router(arithmetic_router)
     _mount_dashboard(app, settings.frontend_dist)
     return app
 
