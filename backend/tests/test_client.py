@@ -167,3 +167,48 @@ def test_client_imports_builds_and_exports_a_dataset(server: str, tmp_path: Path
             api.export_dataset("none-v1", tmp_path / "none.jsonl")
         assert unknown.value.status == 404
         assert not (tmp_path / "none.jsonl").exists()
+
+
+def test_client_records_and_reads_a_grpo_step(server: str) -> None:
+    """The trainer's path for rollouts: record a step (safe to retry), list steps, read one."""
+    run = httpx.post(f"{server}/api/runs", json={"kind": "grpo", "base_model": "tiny"}).json()
+    groups = [
+        {
+            "group": 0,
+            "item_id": "gsm8k-train-3",
+            "prompt": "What is 6 x 7?",
+            "reference_answer": "42",
+            "completions": [
+                {
+                    "index": i,
+                    "response": f"<reasoning>6 x 7</reasoning><answer>{a}</answer>",
+                    "advantage": adv,
+                    "reward": r,
+                    "rewards": {"answer_match": r},
+                }
+                for i, (a, adv, r) in enumerate([("42", 1.0, 1.0), ("41", -1.0, 0.0)])
+            ],
+        }
+    ]
+    with Client(server) as api:
+        stored = api.add_rollouts(run["id"], 5, groups, scorers=["answer_match"])
+        assert (stored.step, stored.stored, stored.created) == (5, 2, True)
+        again = api.add_rollouts(run["id"], 5, groups, scorers=["answer_match"])
+        assert (again.trace_ids, again.created) == (stored.trace_ids, False)
+        [summary] = api.rollout_steps(run["id"])
+        assert (summary.step, summary.completions, summary.scores) == (5, 2, {"answer_match": 0.5})
+        step = api.rollouts(run["id"], 5)
+        right, wrong = step.groups[0].completions
+        assert (right.final_answer, right.scores, wrong.advantage) == (
+            "42",
+            {"answer_match": 1.0},
+            -1.0,
+        )
+        assert api.get_trace(right.trace_id).source == "rollout"
+        with pytest.raises(ApiError) as unknown:
+            api.add_rollouts(run["id"], 6, groups, scorers=["no_such_scorer"])
+        assert (unknown.value.status, unknown.value.code) == (422, "validation_error")
+        assert "no_such_scorer" in unknown.value.message
+        with pytest.raises(ApiError) as missing:
+            api.rollouts(run["id"], 6)
+        assert missing.value.status == 404

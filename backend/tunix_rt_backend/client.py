@@ -19,14 +19,21 @@ from typing import Any, Literal
 import httpx
 import orjson
 
+from tunix_rt_backend.contracts.arithmetic import ArithmeticSpec
 from tunix_rt_backend.datasets.schemas import (
     DatasetBuildResult,
     DatasetList,
     DatasetPreview,
     DatasetRead,
 )
+from tunix_rt_backend.rollouts.schemas import (
+    RolloutsStored,
+    RolloutStepList,
+    RolloutStepRead,
+    RolloutStepSummary,
+)
 from tunix_rt_backend.scores.schemas import BulkScoreResult, ScoreRead, ScorerRead
-from tunix_rt_backend.sources.schemas import ImportResult
+from tunix_rt_backend.sources.schemas import ArithmeticResult, ImportResult
 from tunix_rt_backend.traces.schemas import (
     TraceBatchResult,
     TraceComparison,
@@ -315,6 +322,22 @@ class Client:
         )
         return ImportResult.model_validate_json(response.content)
 
+    def generate_arithmetic(
+        self, spec: ArithmeticSpec | None = None, /, **fields: Any
+    ) -> ArithmeticResult:
+        """Generate arithmetic word problems on the server and store them as traces
+        (``POST /api/sources/arithmetic/generate``): pass an ``ArithmeticSpec`` or its fields
+        (``count``, ``seed``, ``min_steps``, ``max_steps``, ``operand_min``, ``operand_max``,
+        ``start_min``, ``start_max``, ``operations``, ``answer_only``). The same spec again
+        stores nothing new (``created == 0``), so it is retried safely."""
+        if spec is not None and fields:
+            raise TypeError("pass an ArithmeticSpec or its fields, not both")
+        body = spec.model_dump() if spec is not None else fields
+        response = self._request(
+            "POST", "/api/sources/arithmetic/generate", json=body, idempotent=True
+        )
+        return ArithmeticResult.model_validate_json(response.content)
+
     # --- datasets --------------------------------------------------------------------------
     def build_dataset(self, **request: Any) -> DatasetBuildResult:
         """``POST /api/datasets/build`` with these fields (dataset_name, dataset_version,
@@ -396,3 +419,36 @@ class Client:
         finally:
             partial.unlink(missing_ok=True)
         return target
+
+    # --- runs ------------------------------------------------------------------------------
+    def add_rollouts(
+        self,
+        run_id: uuid.UUID | str,
+        step: int,
+        groups: Sequence[Mapping[str, Any]],
+        *,
+        scorers: Sequence[str],
+        weights: Mapping[str, float] | None = None,
+    ) -> RolloutsStored:
+        """Record a GRPO step's groups (``{group, item_id, prompt, reference_answer,
+        completions: [{index, response, advantage, reward, rewards}]}``): stored as rollout
+        traces and scored with ``scorers``. A step already recorded answers what is stored
+        (``created`` false), so a retry never duplicates anything."""
+        body = {"step": step, "scorers": list(scorers), "weights": dict(weights or {})}
+        response = self._request(
+            "POST",
+            f"/api/runs/{run_id}/rollouts",
+            json={**body, "groups": [dict(g) for g in groups]},
+            idempotent=True,
+        )
+        return RolloutsStored.model_validate_json(response.content)
+
+    def rollout_steps(self, run_id: uuid.UUID | str) -> list[RolloutStepSummary]:
+        """The run's steps that have rollouts, oldest first, with mean reward and scores."""
+        response = self._request("GET", f"/api/runs/{run_id}/rollouts")
+        return RolloutStepList.model_validate_json(response.content).steps
+
+    def rollouts(self, run_id: uuid.UUID | str, step: int) -> RolloutStepRead:
+        """One step's groups and completions with their scores."""
+        response = self._request("GET", f"/api/runs/{run_id}/rollouts/{step}")
+        return RolloutStepRead.model_validate_json(response.content)
