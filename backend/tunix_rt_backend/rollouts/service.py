@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tunix_rt_backend.contracts.parsing import parse_response
-from tunix_rt_backend.contracts.trace import Step, TraceContent
+from tunix_rt_backend.contracts.completions import completion_trace
+from tunix_rt_backend.contracts.trace import TraceContent
 from tunix_rt_backend.db import utcnow
 from tunix_rt_backend.errors import NotFound, PayloadTooLarge
 from tunix_rt_backend.rollouts import repository as repo
@@ -36,26 +35,9 @@ from tunix_rt_backend.traces.schemas import StepIn, TraceCreate
 SOURCE = "rollout"
 
 
-def completion_trace(
-    prompt: str,
-    completion: str,
-    reference_answer: str | None,
-    *,
-    metadata: dict[str, Any] | None = None,
-) -> TraceContent:
-    """A generated response as a trace, parsed as evaluations parse theirs: the raw text is kept
-    in ``metadata["response"]`` and the parser's verdict in ``metadata["response_format"]``."""
-    parsed = parse_response(completion, "tags")
-    return TraceContent(
-        prompt=prompt,
-        steps=tuple(Step(type="reasoning", content=s) for s in parsed.steps),
-        final_answer=parsed.final_answer or "",
-        reference_answer=reference_answer,
-        metadata={**(metadata or {}), "response": completion, "response_format": parsed.format},
-    )
-
-
 def _content(step: int, group: GroupIn, completion: CompletionIn) -> TraceContent:
+    """Parsed and stored as evaluation outputs are, so a completion scores the same here as in
+    the trainer's own reward (``contracts.score_completion``)."""
     return completion_trace(
         group.prompt,
         completion.response,
