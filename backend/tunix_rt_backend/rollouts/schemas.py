@@ -24,7 +24,7 @@ ScorerName = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
-class CompletionIn(BaseModel):
+class RolloutCompletionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     index: int = Field(ge=0, le=MAX_INDEX, description="The completion's place in its group.")
@@ -36,7 +36,7 @@ class CompletionIn(BaseModel):
     )
 
 
-class GroupIn(BaseModel):
+class RolloutGroupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     group: int = Field(ge=0, le=MAX_INDEX, description="The prompt group's index in the step.")
@@ -45,7 +45,7 @@ class GroupIn(BaseModel):
     )
     prompt: str = Field(description="The question (user text).")
     reference_answer: str | None = None
-    completions: list[CompletionIn] = Field(min_length=1)
+    completions: list[RolloutCompletionIn] = Field(min_length=1)
 
     @field_validator("prompt")
     @classmethod
@@ -56,7 +56,7 @@ class GroupIn(BaseModel):
 
     @field_validator("completions")
     @classmethod
-    def _unique_indexes(cls, value: list[CompletionIn]) -> list[CompletionIn]:
+    def _unique_indexes(cls, value: list[RolloutCompletionIn]) -> list[RolloutCompletionIn]:
         seen: set[int] = set()
         for completion in value:
             if completion.index in seen:
@@ -77,11 +77,11 @@ class RolloutsIn(BaseModel):
     weights: dict[ScorerName, Finite] = Field(
         default_factory=dict, description="Each reward scorer's weight in the total reward."
     )
-    groups: list[GroupIn] = Field(min_length=1)
+    groups: list[RolloutGroupIn] = Field(min_length=1)
 
     @field_validator("groups")
     @classmethod
-    def _unique_groups(cls, value: list[GroupIn]) -> list[GroupIn]:
+    def _unique_groups(cls, value: list[RolloutGroupIn]) -> list[RolloutGroupIn]:
         seen: set[int] = set()
         for group in value:
             if group.group in seen:
@@ -116,7 +116,7 @@ class RolloutStepList(BaseModel):
     steps: list[RolloutStepSummary]
 
 
-class CompletionRead(BaseModel):
+class RolloutCompletionRead(BaseModel):
     trace_id: uuid.UUID
     index: int
     response: str
@@ -126,16 +126,16 @@ class CompletionRead(BaseModel):
     scores: dict[str, float]
 
 
-class GroupRead(BaseModel):
+class RolloutGroupRead(BaseModel):
     group: int
     item_id: str
     prompt: str
     reference_answer: str | None
-    completions: list[CompletionRead]
+    completions: list[RolloutCompletionRead]
 
 
 class RolloutStepRead(BaseModel):
     step: int
     scorers: list[str]
     weights: dict[str, float]
-    groups: list[GroupRead]
+    groups: list[RolloutGroupRead]

@@ -16,10 +16,10 @@ from tunix_rt_backend.rollouts import repository as repo
 from tunix_rt_backend.rollouts.models import RolloutStep
 from tunix_rt_backend.rollouts.schemas import (
     MAX_COMPLETIONS,
-    CompletionIn,
-    CompletionRead,
-    GroupIn,
-    GroupRead,
+    RolloutCompletionIn,
+    RolloutCompletionRead,
+    RolloutGroupIn,
+    RolloutGroupRead,
     RolloutsIn,
     RolloutsStored,
     RolloutStepList,
@@ -35,7 +35,7 @@ from tunix_rt_backend.traces.schemas import StepIn, TraceCreate
 SOURCE = "rollout"
 
 
-def _content(step: int, group: GroupIn, completion: CompletionIn) -> TraceContent:
+def _content(step: int, group: RolloutGroupIn, completion: RolloutCompletionIn) -> TraceContent:
     """Parsed and stored as evaluation outputs are, so a completion scores the same here as in
     the trainer's own reward (``contracts.score_completion``)."""
     return completion_trace(
@@ -182,11 +182,11 @@ async def get_step(session: AsyncSession, *, run_id: uuid.UUID, step: int) -> Ro
         )
     rows = await repo.step_completions(session, run_id, step)
     scores = await repo.auto_scores(session, [row.trace_id for row in rows])
-    groups: dict[int, GroupRead] = {}
+    groups: dict[int, RolloutGroupRead] = {}
     for row in rows:
         group = groups.get(row.group_index)
         if group is None:
-            group = groups[row.group_index] = GroupRead(
+            group = groups[row.group_index] = RolloutGroupRead(
                 group=row.group_index,
                 item_id=str(row.meta.get("item_id", "")),
                 prompt=row.prompt,
@@ -195,7 +195,7 @@ async def get_step(session: AsyncSession, *, run_id: uuid.UUID, step: int) -> Ro
             )
         response = row.meta.get("response")
         group.completions.append(
-            CompletionRead(
+            RolloutCompletionRead(
                 trace_id=row.trace_id,
                 index=row.completion_index,
                 response=response if isinstance(response, str) else "",
