@@ -133,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     imports = commands.add_parser(
         "import",
-        help="import traces from a JSONL file (GSM8K, your own records, model outputs)",
+        help="import traces from a JSONL file (GSM8K, your own records, model outputs) or "
+        "generate arithmetic problems",
         description="Import a JSONL file into the configured database (TUNIX_RT_DATABASE_URL, "
         "migrated first), or with --api into a running server. Re-importing stores nothing new.",
     )
@@ -184,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
             help="API key for --api (default: $TUNIX_RT_API_KEY)",
         )
     imports.set_defaults(handler=_import)
+    from tunix_rt_backend.sources.arithmetic_command import add_command as add_arithmetic
+
+    add_arithmetic(formats)  # sets its own handler
     from tunix_rt_backend.datasets.commands import add_commands as add_dataset_commands
 
     add_dataset_commands(commands)

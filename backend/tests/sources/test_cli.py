@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from httpx import AsyncClient
 
-from tests.sources.conftest import count, gsm8k_file, jsonl_bytes
+from tests.sources.conftest import count, gsm8k_file, jsonl_bytes, serving
 from tests.sources.test_readers import JANET
-from tunix_rt_backend.app import create_app
 from tunix_rt_backend.cli import main
 from tunix_rt_backend.settings import Settings
 
@@ -116,34 +109,6 @@ async def test_an_unreachable_database_is_a_clear_message(
     monkeypatch.setenv("TUNIX_RT_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:9/x")
     assert await tunix_rt("import", "gsm8k", str(path)) == 1
     assert "the configured database cannot be reached" in capsys.readouterr().err
-
-
-@contextlib.contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    """The app served by uvicorn on a free port, in a thread; yields its URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
-@pytest.fixture
-def live_server(settings: Settings, client: AsyncClient) -> Iterator[str]:
-    """A running server on the test database (the `client` fixture empties its tables)."""
-    with serving(settings) as url:
-        yield url
 
 
 async def test_api_sends_the_file_to_a_running_server(

@@ -11,12 +11,15 @@ Pure Python (standard library and pydantic only; no server, database or JAX impo
   ``format_exact``.
 - ``rewards``: the Tunix GRPO example's reward functions, reproduced as-is (lenient), behind
   ``format_approx`` and ``gsm8k_reward``.
+- ``arithmetic``: multi-step arithmetic word problems with worked steps, seeded
+  (:class:`ArithmeticSpec`, :func:`generate_arithmetic`).
 - ``completions``: a completion as a trace (:func:`completion_trace`) and its scores
   (:func:`score_completion`), exactly as the server stores them.
 - ``records``: export records (``trace``, ``tunix_sft``, ``chat``, ``prompt_only``) and
   :class:`TrainingExample`.
 """
 
+from tunix_rt_backend.contracts.arithmetic import ArithmeticSpec, generate_arithmetic
 from tunix_rt_backend.contracts.completions import completion_trace, score_completion
 from tunix_rt_backend.contracts.format_check import FormatCheck, check_format
 from tunix_rt_backend.contracts.numbers import normalize_number
@@ -88,6 +91,7 @@ __all__ = [
     "REWARD_FUNCTIONS",
     "SCORERS",
     "START_OF_TURN",
+    "ArithmeticSpec",
     "ExportFormat",
     "FormatCheck",
     "ParsedResponse",
@@ -108,6 +112,7 @@ __all__ = [
     "check_numbers",
     "completion_trace",
     "extract_final_answer",
+    "generate_arithmetic",
     "get_scorer",
     "gsm8k_to_trace",
     "list_scorers",

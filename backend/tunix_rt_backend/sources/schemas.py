@@ -104,3 +104,11 @@ class DuelGenerateResult(BaseModel):
     created: int
     existing: int
     preview: list[TracePreview] = Field(description="The first few traces, as stored.")
+
+
+class ArithmeticResult(BaseModel):
+    generated: int = Field(description="Problems generated (each prompt once).")
+    created: int = Field(description="New traces stored.")
+    existing: int = Field(
+        description="Traces skipped because the same trace is already stored (same content)."
+    )
