@@ -253,6 +253,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/runs/{run_id}/rollouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The steps that have rollouts, with their mean reward and scores */
+        get: operations["rollouts-list_steps"];
+        put?: never;
+        /**
+         * Record a step's sampled completions: stored as rollout traces and scored
+         * @description One transaction. 201 when stored; 200 with what is stored when the run already has this step (a retry): nothing is written twice. trace_ids are by group, then index.
+         */
+        post: operations["rollouts-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/rollouts/{step}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One step's groups and completions with their scores */
+        get: operations["rollouts-get_step"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/scorers": {
         parameters: {
             query?: never;
@@ -284,6 +322,26 @@ export interface paths {
          * @description Works in committed batches on the server; re-running skips what is scored.
          */
         post: operations["scores-score_bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sources/arithmetic/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate multi-step arithmetic word problems and store them as traces
+         * @description Draws `count` problems with distinct prompts from `seed` (the same spec gives the same traces), each with one worked step per operation, and stores them with `source=arithmetic` in one transaction. 201 when new traces were stored, 200 when every one was already stored (a repeated request stores nothing). 422 when the spec is invalid or its ranges hold fewer than `count` distinct problems.
+         */
+        post: operations["sources-generate_arithmetic"];
         delete?: never;
         options?: never;
         head?: never;
@@ -488,6 +546,88 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ArithmeticResult */
+        ArithmeticResult: {
+            /**
+             * Created
+             * @description New traces stored.
+             */
+            created: number;
+            /**
+             * Existing
+             * @description Traces skipped because the same trace is already stored (same content).
+             */
+            existing: number;
+            /**
+             * Generated
+             * @description Problems generated (each prompt once).
+             */
+            generated: number;
+        };
+        /**
+         * ArithmeticSpec
+         * @description What to generate. Ranges are inclusive; ``operations`` is kept in ``+ - *`` order.
+         */
+        ArithmeticSpec: {
+            /**
+             * Answer Only
+             * @description The same problems and answers without the worked steps.
+             * @default false
+             */
+            answer_only: boolean;
+            /**
+             * Count
+             * @description How many problems (unique prompts).
+             */
+            count: number;
+            /**
+             * Max Steps
+             * @description Most operations.
+             * @default 3
+             */
+            max_steps: number;
+            /**
+             * Min Steps
+             * @description Fewest operations.
+             * @default 2
+             */
+            min_steps: number;
+            /**
+             * Operand Max
+             * @description Largest operand.
+             * @default 30
+             */
+            operand_max: number;
+            /**
+             * Operand Min
+             * @description Smallest operand.
+             * @default 1
+             */
+            operand_min: number;
+            /**
+             * Operations
+             * @description Which of "+", "-", "*" to use (multipliers are 2 to min(5, operand_max)).
+             */
+            operations?: ("+" | "-" | "*")[];
+            /**
+             * Seed
+             * @description Same seed, same problems.
+             * @default 0
+             */
+            seed: number;
+            /**
+             * Start Max
+             * @description Largest start value.
+             * @default 40
+             */
+            start_max: number;
+            /**
+             * Start Min
+             * @description Smallest start value.
+             * @default 5
+             */
+            start_min: number;
+        };
         /**
          * BulkScoreRequest
          * @description Run a scorer over every trace matching ``filter``, in batches, on the server.
@@ -1057,6 +1197,177 @@ export interface components {
             /** Metrics */
             metrics: components["schemas"]["MetricIn"][];
         };
+        /** RolloutCompletionIn */
+        RolloutCompletionIn: {
+            /**
+             * Advantage
+             * @description The group-relative advantage the trainer computed.
+             */
+            advantage: number;
+            /**
+             * Index
+             * @description The completion's place in its group.
+             */
+            index: number;
+            /**
+             * Response
+             * @description The generated text, raw (parsed as evaluations are).
+             */
+            response: string;
+            /**
+             * Reward
+             * @description The trainer's weighted total reward.
+             */
+            reward: number;
+            /**
+             * Rewards
+             * @description The trainer's unweighted value per reward scorer.
+             */
+            rewards?: {
+                [key: string]: number;
+            };
+        };
+        /** RolloutCompletionRead */
+        RolloutCompletionRead: {
+            /** Advantage */
+            advantage: number;
+            /** Final Answer */
+            final_answer: string;
+            /** Index */
+            index: number;
+            /** Response */
+            response: string;
+            /** Reward */
+            reward: number;
+            /** Scores */
+            scores: {
+                [key: string]: number;
+            };
+            /**
+             * Trace Id
+             * Format: uuid
+             */
+            trace_id: string;
+        };
+        /** RolloutGroupIn */
+        RolloutGroupIn: {
+            /** Completions */
+            completions: components["schemas"]["RolloutCompletionIn"][];
+            /**
+             * Group
+             * @description The prompt group's index in the step.
+             */
+            group: number;
+            /**
+             * Item Id
+             * @description The id of the training record the prompt came from.
+             */
+            item_id: string;
+            /**
+             * Prompt
+             * @description The question (user text).
+             */
+            prompt: string;
+            /**
+             * Reference Answer
+             * @default null
+             */
+            reference_answer: string | null;
+        };
+        /** RolloutGroupRead */
+        RolloutGroupRead: {
+            /** Completions */
+            completions: components["schemas"]["RolloutCompletionRead"][];
+            /** Group */
+            group: number;
+            /** Item Id */
+            item_id: string;
+            /** Prompt */
+            prompt: string;
+            /** Reference Answer */
+            reference_answer: string | null;
+        };
+        /**
+         * RolloutsIn
+         * @description One training step's sampled completions, grouped by prompt.
+         */
+        RolloutsIn: {
+            /** Groups */
+            groups: components["schemas"]["RolloutGroupIn"][];
+            /**
+             * Scorers
+             * @description Server scorers to score every completion with.
+             */
+            scorers: string[];
+            /** Step */
+            step: number;
+            /**
+             * Weights
+             * @description Each reward scorer's weight in the total reward.
+             */
+            weights?: {
+                [key: string]: number;
+            };
+        };
+        /** RolloutsStored */
+        RolloutsStored: {
+            /**
+             * Created
+             * @description False when the step was already recorded (a retry).
+             */
+            created: boolean;
+            /** Step */
+            step: number;
+            /**
+             * Stored
+             * @description Completions the step holds.
+             */
+            stored: number;
+            /**
+             * Trace Ids
+             * @description By group, then completion index.
+             */
+            trace_ids: string[];
+        };
+        /** RolloutStepList */
+        RolloutStepList: {
+            /** Steps */
+            steps: components["schemas"]["RolloutStepSummary"][];
+        };
+        /** RolloutStepRead */
+        RolloutStepRead: {
+            /** Groups */
+            groups: components["schemas"]["RolloutGroupRead"][];
+            /** Scorers */
+            scorers: string[];
+            /** Step */
+            step: number;
+            /** Weights */
+            weights: {
+                [key: string]: number;
+            };
+        };
+        /** RolloutStepSummary */
+        RolloutStepSummary: {
+            /** Completions */
+            completions: number;
+            /** Groups */
+            groups: number;
+            /**
+             * Reward Mean
+             * @description Mean of the trainer's total rewards.
+             */
+            reward_mean: number | null;
+            /**
+             * Scores
+             * @description Mean server score per scorer of the step.
+             */
+            scores: {
+                [key: string]: number;
+            };
+            /** Step */
+            step: number;
+        };
         /** RunCreate */
         RunCreate: {
             /** Artifacts */
@@ -1098,6 +1409,12 @@ export interface components {
              * @default null
              */
             name: string | null;
+            /**
+             * Parent Run Id
+             * @description The run this one started from (e.g. the SFT run whose checkpoint a GRPO run trains on); it must exist.
+             * @default null
+             */
+            parent_run_id: string | null;
             /**
              * Seed
              * @default null
@@ -1156,6 +1473,8 @@ export interface components {
             kind: "sft" | "grpo";
             /** Name */
             name: string | null;
+            /** Parent Run Id */
+            parent_run_id: string | null;
             /** Seed */
             seed: number | null;
             /** Started At */
@@ -2605,6 +2924,8 @@ export interface operations {
             query?: {
                 kind?: ("sft" | "grpo") | null;
                 limit?: number;
+                /** @description Only the runs started from this run. */
+                parent_run_id?: string | null;
                 status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled") | null;
             };
             header?: never;
@@ -3125,6 +3446,275 @@ export interface operations {
             };
         };
     };
+    "rollouts-list_steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutStepList"];
+                };
+            };
+            /** @description Malformed request (e.g. invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "rollouts-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RolloutsIn"];
+            };
+        };
+        responses: {
+            /** @description Step already recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutsStored"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutsStored"];
+                };
+            };
+            /** @description Malformed request (e.g. invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "rollouts-get_step": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+                step: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutStepRead"];
+                };
+            };
+            /** @description Malformed request (e.g. invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     "scores-list_scorers": {
         parameters: {
             query?: never;
@@ -3228,6 +3818,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BulkScoreResult"];
+                };
+            };
+            /** @description Malformed request (e.g. invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "sources-generate_arithmetic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArithmeticSpec"];
+            };
+        };
+        responses: {
+            /** @description All already stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArithmeticResult"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArithmeticResult"];
                 };
             };
             /** @description Malformed request (e.g. invalid JSON). */
