@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     max_batch_traces: int = Field(default=10_000, ge=1)
     max_batch_bytes: int = Field(default=256 * 1024 * 1024, ge=1_024)
     max_upload_bytes: int = Field(default=2 * 1024 * 1024 * 1024, ge=1_024)
+    max_generated_traces: int = Field(default=100_000, ge=1)
 
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=20, ge=0)

@@ -143,6 +143,8 @@ def fuzz_server(
         TUNIX_RT_MAX_BATCH_TRACES="500",
         TUNIX_RT_MAX_BATCH_BYTES="2000000",
         TUNIX_RT_MAX_UPLOAD_BYTES="2000000",
+        # Generating the most problems a spec allows (100,000) takes minutes per request here.
+        TUNIX_RT_MAX_GENERATED_TRACES="500",
     )
     api_key = f"fuzz-{uuid.uuid4().hex}" if dialect == "postgresql" else None
     if api_key:

@@ -8,12 +8,15 @@ import re
 from typing import Any
 
 import pytest
-from httpx import AsyncClient
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.sources.conftest import count
 from tests.sources.test_cli import tunix_rt
+from tunix_rt_backend.app import create_app
 from tunix_rt_backend.client import ApiError, Client
 from tunix_rt_backend.contracts import ArithmeticSpec, generate_arithmetic
+from tunix_rt_backend.settings import Settings
 from tunix_rt_backend.sources.schemas import ArithmeticResult
 
 GENERATE = "/api/sources/arithmetic/generate"
@@ -79,6 +82,19 @@ async def test_bad_specs_are_422_and_store_nothing(
     assert error["code"] == "validation_error"
     assert error["details"]
     assert await count(client) == 0
+
+
+async def test_a_count_over_the_server_limit_is_413_and_stores_nothing(
+    client: AsyncClient, settings: Settings, migrated_engine: AsyncEngine
+) -> None:
+    app = create_app(settings.model_copy(update={"max_generated_traces": 10}))
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t.test") as small:
+        refused = await small.post(GENERATE, json={"count": 11})
+        assert refused.status_code == 413, refused.text
+        assert refused.json()["error"]["details"] == {"limit_traces": 10}
+        assert (await small.post(GENERATE, json={"count": 10})).status_code == 201
+    await app.state.engine.dispose()
+    assert await count(client) == 10
 
 
 async def test_malformed_body_is_400(client: AsyncClient) -> None:

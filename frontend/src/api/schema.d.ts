@@ -339,7 +339,7 @@ export interface paths {
         put?: never;
         /**
          * Generate multi-step arithmetic word problems and store them as traces
-         * @description Draws `count` problems with distinct prompts from `seed` (the same spec gives the same traces), each with one worked step per operation, and stores them with `source=arithmetic` in one transaction. 201 when new traces were stored, 200 when every one was already stored (a repeated request stores nothing). 422 when the spec is invalid or its ranges hold fewer than `count` distinct problems.
+         * @description Draws `count` problems with distinct prompts from `seed` (the same spec gives the same traces), each with one worked step per operation, and stores them with `source=arithmetic` in one transaction. 201 when new traces were stored, 200 when every one was already stored (a repeated request stores nothing). 422 when the spec is invalid or its ranges hold fewer than `count` distinct problems; 413 when `count` exceeds the server's limit (TUNIX_RT_MAX_GENERATED_TRACES, 100,000 by default).
          */
         post: operations["sources-generate_arithmetic"];
         delete?: never;
