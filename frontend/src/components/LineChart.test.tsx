@@ -1,6 +1,6 @@
 import { fireEvent, render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { formatAxis, LineChart, niceTicks } from "./LineChart";
+import { formatAxis, LineChart, niceTicks, valueAt } from "./LineChart";
 
 describe("LineChart", () => {
   it("picks round ticks that cover the data", () => {
@@ -33,5 +33,31 @@ describe("LineChart", () => {
   it("says when there is nothing to draw", () => {
     render(<LineChart label="loss" points={[]} />);
     expect(screen.getByText("No points yet.")).toBeInTheDocument();
+  });
+
+  it("draws several labelled lines with a legend and reads every one at the hovered step", () => {
+    const series = [
+      { label: "reward/total", points: [{ step: 0, value: 1 }, { step: 10, value: 2.5 }] },
+      { label: "reward/answer_match", points: [{ step: 0, value: 0.25 }, { step: 10, value: 0.75 }] },
+    ];
+    render(<LineChart label="rewards" series={series} />);
+    const chart = screen.getByRole("img", {
+      name: "rewards: reward/total: 2 points, from 1 at step 0 to 2.5 at step 10; reward/answer_match: 2 points, from 0.25 at step 0 to 0.75 at step 10.",
+    });
+    const legend = screen.getByRole("list");
+    expect(legend).toHaveTextContent("reward/total2.5");
+    expect(legend).toHaveTextContent("reward/answer_match0.75");
+    expect(chart.querySelectorAll("path")).toHaveLength(2);
+    fireEvent.mouseMove(chart, { clientX: 0, clientY: 10 });
+    expect(screen.getByText("step 0")).toBeInTheDocument();
+    expect(legend).toHaveTextContent("reward/total1");
+    expect(legend).toHaveTextContent("reward/answer_match0.25");
+  });
+
+  it("reads a sparse series at the last point at or before a step", () => {
+    const points = [{ step: 0, value: 1 }, { step: 50, value: 2 }];
+    expect(valueAt(points, 49)).toEqual({ step: 0, value: 1 });
+    expect(valueAt(points, 50)).toEqual({ step: 50, value: 2 });
+    expect(valueAt(points, -1)).toBeNull();
   });
 });

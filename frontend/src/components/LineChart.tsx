@@ -5,6 +5,13 @@ export interface Point {
   value: number;
 }
 
+/** One labelled line of a chart. */
+export interface Series {
+  label: string;
+  points: Point[];
+  color?: string;
+}
+
 /** Round tick values covering [min, max] (about `count` of them). */
 export function niceTicks(min: number, max: number, count = 5): number[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
@@ -31,42 +38,75 @@ export function formatAxis(value: number): string {
   return String(Number(value.toPrecision(3)));
 }
 
+/** The value of a step-sorted series at `step`: the last point at or before it. */
+export function valueAt(points: Point[], step: number): Point | null {
+  let found: Point | null = null;
+  for (const p of points) {
+    if (p.step > step) break;
+    found = p;
+  }
+  return found;
+}
+
+function describe(label: string, points: Point[]): string {
+  const first = points[0]!;
+  const last = points[points.length - 1]!;
+  return `${label}: ${points.length} points, from ${formatAxis(first.value)} at step ${first.step} to ${formatAxis(last.value)} at step ${last.step}`;
+}
+
 const W = 640;
 const H = 220;
 const PAD = { top: 12, right: 16, bottom: 28, left: 52 };
+const PALETTE = ["#4f46e5", "#0891b2", "#16a34a", "#d97706", "#db2777", "#7c3aed"];
 
 /**
- * A line over training steps, drawn as SVG (no chart library). Hovering shows the nearest
- * point; screen readers get a one-line summary of the curve.
+ * Lines over training steps, drawn as SVG (no chart library): one (`points`) or several labelled
+ * ones (`series`, with a legend). Hovering shows the values at the nearest step; screen readers
+ * get a one-line summary of every curve.
  */
 export function LineChart({
   points,
   label,
   color = "var(--accent)",
+  series,
 }: {
-  points: Point[];
+  points?: Point[];
   label: string;
   color?: string;
+  series?: Series[];
 }) {
   const titleId = useId();
   const [hover, setHover] = useState<number | null>(null);
-  const sorted = useMemo(() => [...points].sort((a, b) => a.step - b.step), [points]);
+  const lines = useMemo(() => {
+    const given = series ?? [{ label, points: points ?? [], color }];
+    return given
+      .map((s, i) => ({
+        label: s.label,
+        color: s.color ?? PALETTE[i % PALETTE.length]!,
+        points: [...s.points].sort((a, b) => a.step - b.step),
+      }))
+      .filter((s) => s.points.length > 0);
+  }, [series, points, label, color]);
+  const legend = series !== undefined;
 
   const layout = useMemo(() => {
-    if (!sorted.length) return null;
-    const steps = sorted.map((p) => p.step);
-    const values = sorted.map((p) => p.value);
-    const xTicks = niceTicks(Math.min(...steps), Math.max(...steps), 6);
+    if (!lines.length) return null;
+    const all = lines.flatMap((s) => s.points);
+    const steps = [...new Set(all.map((p) => p.step))].sort((a, b) => a - b);
+    const values = all.map((p) => p.value);
+    const xTicks = niceTicks(steps[0]!, steps[steps.length - 1]!, 6);
     const yTicks = niceTicks(Math.min(...values), Math.max(...values), 4);
-    const x0 = Math.min(xTicks[0]!, ...steps);
-    const x1 = Math.max(xTicks[xTicks.length - 1]!, ...steps);
+    const x0 = Math.min(xTicks[0]!, steps[0]!);
+    const x1 = Math.max(xTicks[xTicks.length - 1]!, steps[steps.length - 1]!);
     const y0 = yTicks[0]!;
     const y1 = yTicks[yTicks.length - 1]!;
     const sx = (step: number) => PAD.left + ((step - x0) / (x1 - x0 || 1)) * (W - PAD.left - PAD.right);
     const sy = (value: number) => H - PAD.bottom - ((value - y0) / (y1 - y0 || 1)) * (H - PAD.top - PAD.bottom);
-    const path = sorted.map((p, i) => `${i ? "L" : "M"}${sx(p.step).toFixed(1)},${sy(p.value).toFixed(1)}`).join("");
-    return { xTicks: xTicks.filter((t) => t >= x0 && t <= x1), yTicks, sx, sy, path };
-  }, [sorted]);
+    const paths = lines.map((s) =>
+      s.points.map((p, i) => `${i ? "L" : "M"}${sx(p.step).toFixed(1)},${sy(p.value).toFixed(1)}`).join(""),
+    );
+    return { steps, xTicks: xTicks.filter((t) => t >= x0 && t <= x1), yTicks, sx, sy, paths };
+  }, [lines]);
 
   if (!layout) {
     return (
@@ -77,18 +117,21 @@ export function LineChart({
     );
   }
 
-  const first = sorted[0]!;
-  const last = sorted[sorted.length - 1]!;
-  const summary = `${label}: ${sorted.length} points, from ${formatAxis(first.value)} at step ${first.step} to ${formatAxis(last.value)} at step ${last.step}.`;
-  const active = hover === null ? null : sorted[hover]!;
+  const summary = legend
+    ? `${label}: ${lines.map((s) => describe(s.label, s.points)).join("; ")}.`
+    : `${describe(label, lines[0]!.points)}.`;
+  const activeStep = hover === null ? null : layout.steps[hover]!;
+  const shown = lines.map((s) =>
+    activeStep === null ? s.points[s.points.length - 1]! : valueAt(s.points, activeStep),
+  );
 
   const onMove = (event: React.MouseEvent<SVGSVGElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
     const x = ((event.clientX - box.left) / box.width) * W;
     let best = 0;
     let bestDistance = Infinity;
-    sorted.forEach((p, i) => {
-      const d = Math.abs(layout.sx(p.step) - x);
+    layout.steps.forEach((step, i) => {
+      const d = Math.abs(layout.sx(step) - x);
       if (d < bestDistance) {
         bestDistance = d;
         best = i;
@@ -97,14 +140,34 @@ export function LineChart({
     setHover(best);
   };
 
+  const single = shown[0];
   return (
     <figure className="chart">
       <figcaption className="chart-title">
         <span>{label}</span>
         <span className="chart-latest mono">
-          {active ? `step ${active.step}: ${formatAxis(active.value)}` : `latest ${formatAxis(last.value)}`}
+          {legend
+            ? activeStep === null
+              ? "latest"
+              : `step ${activeStep}`
+            : activeStep !== null && single
+              ? `step ${single.step}: ${formatAxis(single.value)}`
+              : single
+                ? `latest ${formatAxis(single.value)}`
+                : null}
         </span>
       </figcaption>
+      {legend ? (
+        <ul className="chart-legend">
+          {lines.map((s, i) => (
+            <li key={s.label}>
+              <span className="chart-swatch" style={{ background: s.color }} aria-hidden="true" />
+              <span className="mono">{s.label}</span>
+              <span className="chart-legend-value mono">{shown[i] ? formatAxis(shown[i].value) : "—"}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <svg
         viewBox={`0 0 ${W} ${H}`}
         role="img"
@@ -126,12 +189,30 @@ export function LineChart({
             {formatAxis(t)}
           </text>
         ))}
-        <path d={layout.path} fill="none" stroke={color} strokeWidth={2} strokeLinejoin="round" strokeLinecap="round" />
-        {sorted.length === 1 ? <circle cx={layout.sx(first.step)} cy={layout.sy(first.value)} r={3.5} fill={color} /> : null}
-        {active ? (
+        {lines.map((s, i) => (
+          <g key={s.label}>
+            <path d={layout.paths[i]} fill="none" stroke={s.color} strokeWidth={2} strokeLinejoin="round" strokeLinecap="round" />
+            {s.points.length === 1 ? (
+              <circle cx={layout.sx(s.points[0]!.step)} cy={layout.sy(s.points[0]!.value)} r={3.5} fill={s.color} />
+            ) : null}
+          </g>
+        ))}
+        {activeStep !== null ? (
           <g>
-            <line className="chart-cursor" x1={layout.sx(active.step)} x2={layout.sx(active.step)} y1={PAD.top} y2={H - PAD.bottom} />
-            <circle cx={layout.sx(active.step)} cy={layout.sy(active.value)} r={4} fill={color} stroke="var(--surface)" strokeWidth={2} />
+            <line className="chart-cursor" x1={layout.sx(activeStep)} x2={layout.sx(activeStep)} y1={PAD.top} y2={H - PAD.bottom} />
+            {lines.map((s, i) =>
+              shown[i] ? (
+                <circle
+                  key={s.label}
+                  cx={layout.sx(shown[i].step)}
+                  cy={layout.sy(shown[i].value)}
+                  r={4}
+                  fill={s.color}
+                  stroke="var(--surface)"
+                  strokeWidth={2}
+                />
+              ) : null,
+            )}
           </g>
         ) : null}
       </svg>
