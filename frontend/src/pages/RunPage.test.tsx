@@ -1,5 +1,6 @@
-import { screen } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
+import { ROLLOUT_STEPS, rolloutStep } from "../test/rollouts";
 import { mockApi, renderRoute } from "../test/utils";
 import { RunPage } from "./RunPage";
 
@@ -21,7 +22,30 @@ const RUN = {
   started_at: "2025-01-02T10:00:00Z",
   finished_at: null,
   heartbeat_at: "2025-01-02T10:01:00Z",
+  parent_run_id: null as string | null,
 };
+
+const GRPO = {
+  ...RUN,
+  id: "0190e7a1-0000-7000-8000-0000000000g1",
+  kind: "grpo",
+  name: "gemma-grpo",
+  status: "succeeded",
+  finished_at: "2025-01-02T11:00:00Z",
+  parent_run_id: RUN.id,
+};
+
+/** What the GRPO trainer reports at steps 0 and 10, with held-out scores at step 10. */
+function grpoMetrics() {
+  const at = (step: number, values: Record<string, number>) =>
+    Object.entries(values).map(([name, value]) => ({ step, name, value, time: RUN.created_at }));
+  const items = [
+    ...at(0, { loss: 0.02, kl: 0, "reward/total": 1.1, "reward/answer_match": 0.3, "reward/format_exact": 0.5, "groups/no_signal": 0.5, "completion/mean_tokens": 180 }),
+    ...at(10, { loss: 0.01, kl: 0.004, "reward/total": 2.4, "reward/answer_match": 0.7, "reward/format_exact": 1, "groups/no_signal": 0.25, "completion/mean_tokens": 150 }),
+    ...at(10, { "eval/answer_match": 0.6, "eval/format_exact": 0.9 }),
+  ];
+  return { names: [...new Set(items.map((i) => i.name))].sort(), items };
+}
 
 describe("RunPage", () => {
   it("draws one curve per metric, loss first, and links the dataset", async () => {
@@ -55,5 +79,49 @@ describe("RunPage", () => {
     renderRoute(<RunPage />, { path: `/runs/${RUN.id}`, pattern: "/runs/:id" });
     expect(await screen.findByText("This run recorded no metrics")).toBeInTheDocument();
     expect(screen.getByRole("alert")).toHaveTextContent("CUDA out of memory");
+  });
+
+  it("shows a GRPO run's kind, the run it started from, rewards per scorer, held-out scores and rollouts", async () => {
+    mockApi({
+      "GET /api/runs/:id": (r) => (r.path.endsWith(GRPO.id) ? GRPO : RUN),
+      "GET /api/runs/:id/metrics": () => grpoMetrics(),
+      "GET /api/runs/:id/rollouts": () => ROLLOUT_STEPS,
+      "GET /api/runs/:id/rollouts/:step": (r) => rolloutStep(Number(r.path.split("/").pop())),
+    });
+    renderRoute(<RunPage />, { path: `/runs/${GRPO.id}`, pattern: "/runs/:id" });
+    expect(await screen.findByText("GRPO")).toBeInTheDocument();
+    expect(await screen.findByRole("link", { name: "gemma-sft" })).toHaveAttribute("href", `/runs/${RUN.id}`);
+    expect(screen.getByText(/started from/)).toBeInTheDocument();
+
+    const rewards = await screen.findByRole("img", { name: /^rewards: / });
+    const summary = rewards.querySelector("title")?.textContent ?? "";
+    expect(summary).toContain("reward/total: 2 points, from 1.1 at step 0 to 2.4 at step 10");
+    expect(summary).toContain("reward/answer_match: 2 points, from 0.3 at step 0 to 0.7 at step 10");
+    expect(summary).toContain("reward/format_exact");
+    for (const name of ["kl", "groups/no_signal", "completion/mean_tokens"]) {
+      expect(screen.getByRole("img", { name: new RegExp(`^${name}: 2 points`) })).toBeInTheDocument();
+    }
+    expect(screen.getByText("KL divergence from the reference model")).toBeInTheDocument();
+
+    const heldOut = screen.getByRole("region", { name: "Held-out evaluation" });
+    const evalChart = within(heldOut).getByRole("img", { name: /^held-out scores: / });
+    expect(evalChart.querySelector("title")?.textContent).toContain("eval/answer_match: 1 points, from 0.6 at step 10");
+    expect(screen.queryByRole("img", { name: /^eval\/answer_match/ })).not.toBeInTheDocument();
+
+    const rollouts = screen.getByRole("region", { name: "Rollouts" });
+    expect(await within(rollouts).findByRole("region", { name: "Group 0" })).toHaveTextContent("A farmer has 76 sheep");
+  });
+
+  it("shows no rollout browser for an SFT run", async () => {
+    const api = mockApi({
+      "GET /api/runs/:id": () => ({ ...RUN, status: "succeeded" }),
+      "GET /api/runs/:id/metrics": () => ({ names: ["loss"], items: [{ step: 0, name: "loss", value: 2, time: RUN.created_at }] }),
+    });
+    renderRoute(<RunPage />, { path: `/runs/${RUN.id}`, pattern: "/runs/:id" });
+    await screen.findByRole("img", { name: /^loss/ });
+    expect(screen.getByText("SFT")).toBeInTheDocument();
+    expect(screen.queryByRole("region", { name: "Rollouts" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("region", { name: "Held-out evaluation" })).not.toBeInTheDocument();
+    expect(api.calls.some((c) => c.path.endsWith("/rollouts"))).toBe(false);
   });
 });

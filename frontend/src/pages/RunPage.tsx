@@ -1,15 +1,14 @@
 import { Link, useParams } from "react-router";
 import { Card, CopyButton, Time } from "../components/bits";
 import { Icon } from "../components/Icon";
-import { LineChart } from "../components/LineChart";
 import { PageHeader } from "../components/PageHeader";
 import { EmptyState, ErrorState, LoadingState } from "../components/states";
-import { ACTIVE, duration, orderMetricNames, seriesByName, useRun, useRunMetrics } from "../features/runs/queries";
-import { RunStatusBadge } from "../features/runs/RunStatus";
+import { ACTIVE, duration, useRun } from "../features/runs/queries";
+import { RolloutBrowser } from "../features/runs/RolloutBrowser";
+import { RunMetrics } from "../features/runs/RunMetrics";
+import { RunKindBadge, RunStatusBadge } from "../features/runs/RunStatus";
 import { ApiError } from "../lib/api";
-import { formatMetric, formatScore, shortId } from "../lib/format";
-
-const COLORS = ["#4f46e5", "#0891b2", "#16a34a", "#d97706", "#db2777", "#7c3aed"];
+import { formatScore, shortId } from "../lib/format";
 
 function Json({ value }: { value: unknown }) {
   return <pre className="mono-block json-block">{JSON.stringify(value, null, 2)}</pre>;
@@ -30,42 +29,14 @@ function KeyValues({ values }: { values: Record<string, unknown> }) {
   );
 }
 
-function Metrics({ runId, live }: { runId: string; live: boolean }) {
-  const metrics = useRunMetrics(runId, live);
-  if (metrics.isPending) return <LoadingState label="Loading metrics" rows={4} />;
-  if (metrics.isError) return <ErrorState error={metrics.error} title="Could not load metrics" onRetry={() => void metrics.refetch()} />;
-  const series = seriesByName(metrics.data.items);
-  if (!series.size) {
-    return (
-      <EmptyState title={live ? "Waiting for the first metrics…" : "This run recorded no metrics"}>
-        {live ? "Curves appear as soon as the trainer reports its first steps." : null}
-      </EmptyState>
-    );
-  }
-  const names = orderMetricNames([...series.keys()]);
+/** "started from <parent run>": the run whose checkpoint this one trained on. */
+function ParentRun({ id }: { id: string }) {
+  const parent = useRun(id);
   return (
-    <>
-      <div className="stats-row">
-        {names.map((name) => {
-          const points = series.get(name)!;
-          const last = points[points.length - 1]!;
-          return (
-            <div key={name} className="stat">
-              <div className="stat-label mono">{name}</div>
-              <div className="stat-value">{formatMetric(last.value)}</div>
-              <div className="stat-hint">step {last.step}</div>
-            </div>
-          );
-        })}
-      </div>
-      <div className="charts" aria-live="off">
-        {names.map((name, i) => (
-          <div key={name} className="card chart-card">
-            <LineChart label={name} points={series.get(name)!} color={COLORS[i % COLORS.length]} />
-          </div>
-        ))}
-      </div>
-    </>
+    <span className="parent-run">
+      started from{" "}
+      <Link to={`/runs/${id}`}>{parent.data ? (parent.data.name ?? `run ${shortId(id)}`) : `run ${shortId(id)}`}</Link>
+    </span>
   );
 }
 
@@ -109,7 +80,8 @@ export function RunPage() {
         subtitle={
           <span className="meta-line">
             <RunStatusBadge status={r.status} />
-            <span className="mono">{r.kind}</span>
+            <RunKindBadge kind={r.kind} />
+            {r.parent_run_id ? <ParentRun id={r.parent_run_id} /> : null}
             <span className="mono">{r.base_model}</span>
             <span>started {r.started_at ? <Time iso={r.started_at} /> : "—"}</span>
             <span>took {duration(r.started_at, r.finished_at)}</span>
@@ -130,7 +102,8 @@ export function RunPage() {
           <pre className="mono-block">{r.error}</pre>
         </div>
       ) : null}
-      <Metrics runId={r.id} live={live} />
+      <RunMetrics runId={r.id} live={live} />
+      {r.kind === "grpo" ? <RolloutBrowser runId={r.id} live={live} /> : null}
       <div className="detail-grid">
         <div className="detail-main">
           <Card title="Config (resolved)" id="config">

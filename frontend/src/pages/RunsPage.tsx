@@ -4,7 +4,7 @@ import { Time } from "../components/bits";
 import { PageHeader } from "../components/PageHeader";
 import { EmptyState, ErrorState, LoadingState } from "../components/states";
 import { duration, useRuns, type RunStatus } from "../features/runs/queries";
-import { RunStatusBadge } from "../features/runs/RunStatus";
+import { RunKindBadge, RunStatusBadge } from "../features/runs/RunStatus";
 import { formatScore, shortId } from "../lib/format";
 
 const STATUSES: RunStatus[] = ["queued", "running", "succeeded", "failed", "cancelled"];
@@ -46,8 +46,8 @@ export function RunsPage() {
           <ErrorState error={runs.error} title="Could not load runs" onRetry={() => void runs.refetch()} />
         ) : runs.data.items.length === 0 ? (
           <EmptyState title={status ? `No ${status} runs` : "No runs yet"}>
-            Start one with <code>tunix-rt-train sft CONFIG</code>; it registers itself here and
-            streams its loss as it trains.
+            Start one with <code>tunix-rt-train sft CONFIG</code> (or <code>grpo</code>); it registers
+            itself here and streams its metrics as it trains.
           </EmptyState>
         ) : (
           <div className="table-wrap">
@@ -86,7 +86,9 @@ export function RunsPage() {
                       <td>
                         <RunStatusBadge status={run.status} />
                       </td>
-                      <td className="mono">{run.kind}</td>
+                      <td>
+                        <RunKindBadge kind={run.kind} />
+                      </td>
                       <td className="mono">{run.base_model}</td>
                       <td>
                         {run.dataset_key ? (

@@ -1,5 +1,5 @@
 import { Badge } from "../../components/bits";
-import type { RunStatus } from "./queries";
+import type { Run, RunStatus } from "./queries";
 
 const TONE = {
   queued: "neutral",
@@ -14,6 +14,15 @@ export function RunStatusBadge({ status }: { status: RunStatus }) {
     <Badge tone={TONE[status]}>
       {status === "running" ? <span className="pulse" aria-hidden="true" /> : null}
       {status}
+    </Badge>
+  );
+}
+
+/** SFT or GRPO, as a label. */
+export function RunKindBadge({ kind }: { kind: Run["kind"] }) {
+  return (
+    <Badge tone={kind === "grpo" ? "accent" : "neutral"} title={kind === "grpo" ? "Reinforcement learning (GRPO)" : "Supervised fine-tuning"}>
+      {kind.toUpperCase()}
     </Badge>
   );
 }

@@ -37,6 +37,36 @@ export function useRunMetrics(id: string, live: boolean) {
   });
 }
 
+export type RolloutStepSummary = Schemas["RolloutStepSummary"];
+export type RolloutStep = Schemas["RolloutStepRead"];
+export type RolloutGroup = Schemas["RolloutGroupRead"];
+export type RolloutCompletion = Schemas["RolloutCompletionRead"];
+
+/** The steps of a run that have rollouts (oldest first); polled while the run is live. */
+export function useRolloutSteps(id: string, live: boolean) {
+  return useQuery({
+    queryKey: ["runs", "rollouts", id],
+    queryFn: ({ signal }) =>
+      unwrap(api.GET("/api/runs/{run_id}/rollouts", { params: { path: { run_id: id } }, signal })),
+    refetchInterval: live ? LIVE_INTERVAL_MS : false,
+  });
+}
+
+/** One recorded step's groups and completions (a step is recorded once, so no polling). */
+export function useRolloutStep(id: string, step: number | null) {
+  return useQuery({
+    queryKey: ["runs", "rollouts", id, step],
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET("/api/runs/{run_id}/rollouts/{step}", {
+          params: { path: { run_id: id, step: step ?? 0 } },
+          signal,
+        }),
+      ),
+    enabled: step !== null,
+  });
+}
+
 /** Metric points grouped by name, in step order. */
 export function seriesByName(items: Schemas["MetricRead"][]): Map<string, { step: number; value: number }[]> {
   const series = new Map<string, { step: number; value: number }[]>();

@@ -1,0 +1,122 @@
+import { useId, useState } from "react";
+import { useSearchParams } from "react-router";
+import { Card } from "../../components/bits";
+import { EmptyState, ErrorState, LoadingState } from "../../components/states";
+import { formatCount, formatMetric } from "../../lib/format";
+import { useRolloutStep, useRolloutSteps, type RolloutStepSummary } from "./queries";
+import { RolloutGroupView, ScoreChips } from "./RolloutGroup";
+
+/** Groups drawn at first; a step may hold many more. */
+const GROUPS_SHOWN = 8;
+
+function stepOption(s: RolloutStepSummary): string {
+  return `step ${s.step} · ${s.reward_mean === null ? "no completions left" : `mean reward ${formatMetric(s.reward_mean)}`}`;
+}
+
+function StepDetail({ runId, step, summary }: { runId: string; step: number; summary: RolloutStepSummary }) {
+  const detail = useRolloutStep(runId, step);
+  const [shown, setShown] = useState(GROUPS_SHOWN);
+  if (detail.isPending) return <LoadingState label={`Loading step ${step}`} rows={3} />;
+  if (detail.isError) {
+    return <ErrorState error={detail.error} title={`Could not load step ${step}`} onRetry={() => void detail.refetch()} />;
+  }
+  const { groups, scorers } = detail.data;
+  return (
+    <>
+      <div className="rollout-step-facts">
+        <span>
+          <strong>{formatCount(summary.groups)}</strong> groups
+        </span>
+        <span>
+          <strong>{formatCount(summary.completions)}</strong> completions
+        </span>
+        <span>
+          mean reward <strong className="mono">{formatMetric(summary.reward_mean)}</strong>
+        </span>
+        <ScoreChips scores={summary.scores} order={scorers} />
+      </div>
+      {groups.length === 0 ? (
+        <p className="muted">The traces of this step have been deleted.</p>
+      ) : (
+        groups.slice(0, shown).map((g) => <RolloutGroupView key={g.group} group={g} scorers={scorers} />)
+      )}
+      {groups.length > shown ? (
+        <button type="button" className="btn" onClick={() => setShown((n) => n + GROUPS_SHOWN)}>
+          Show {Math.min(GROUPS_SHOWN, groups.length - shown)} more groups ({groups.length - shown} left)
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * A GRPO run's sampled completions, one step at a time: choose a step (the newest by default),
+ * then read each prompt group's completions side by side with their scores, reward and
+ * advantage. The chosen step is kept in the URL (`?step=`).
+ */
+export function RolloutBrowser({ runId, live }: { runId: string; live: boolean }) {
+  const steps = useRolloutSteps(runId, live);
+  const [search, setSearch] = useSearchParams();
+  const id = useId();
+  const body = (() => {
+    if (steps.isPending) return <LoadingState label="Loading rollouts" rows={3} />;
+    if (steps.isError) {
+      return <ErrorState error={steps.error} title="Could not load rollouts" onRetry={() => void steps.refetch()} />;
+    }
+    const list = steps.data.steps;
+    if (!list.length) {
+      return (
+        <EmptyState title={live ? "No rollouts yet" : "This run recorded no rollouts"}>
+          The GRPO trainer sends the completions it samples every few steps; they appear here.
+        </EmptyState>
+      );
+    }
+    const newestFirst = [...list].reverse();
+    const asked = Number(search.get("step"));
+    const current = list.find((s) => search.get("step") !== null && s.step === asked) ?? newestFirst[0]!;
+    const position = newestFirst.indexOf(current);
+    const choose = (step: number) =>
+      setSearch(
+        (params) => {
+          params.set("step", String(step));
+          return params;
+        },
+        { replace: true },
+      );
+    return (
+      <>
+        <div className="rollout-picker">
+          <div className="field inline-field">
+            <label htmlFor={`${id}-step`}>Step</label>
+            <select id={`${id}-step`} value={current.step} onChange={(e) => choose(Number(e.target.value))}>
+              {newestFirst.map((s) => (
+                <option key={s.step} value={s.step}>
+                  {stepOption(s)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="rollout-picker-nav">
+            <button
+              type="button"
+              className="btn btn-sm"
+              disabled={position >= newestFirst.length - 1}
+              onClick={() => choose(newestFirst[position + 1]!.step)}
+            >
+              Older
+            </button>
+            <button type="button" className="btn btn-sm" disabled={position <= 0} onClick={() => choose(newestFirst[position - 1]!.step)}>
+              Newer
+            </button>
+          </div>
+        </div>
+        <StepDetail key={current.step} runId={runId} step={current.step} summary={current} />
+      </>
+    );
+  })();
+  return (
+    <Card title="Rollouts" id="rollouts" className="rollouts">
+      {body}
+    </Card>
+  );
+}
