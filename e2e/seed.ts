@@ -14,6 +14,11 @@ export interface Seeded {
   eval: number;
   runId: string;
   liveRunId: string;
+  /** A GRPO run started from runId, with reward curves, held-out scores and rollouts. */
+  grpoRunId: string;
+  /** The steps with rollouts, oldest first, and the trace of step 100's group 0 completion 0. */
+  rolloutSteps: number[];
+  rolloutTraceId: string;
   beforeEvalId: string;
   afterEvalId: string;
   /** Items wrong before training and right after. */
@@ -113,11 +118,13 @@ export async function seed(
   const evalResult = await post<{ ids: string[] }>(base, "/api/traces/batch", { traces: evals });
   const runs = await seedRuns(base);
   const evaluations = await seedEvaluations(base, traces.slice(10, 18), runs.runId);
+  const grpo = await seedGrpoRun(base, runs.runId, traces.slice(20, 23));
   const count = await fetch(`${base}/api/traces/count`, { headers: authorization }).then((r) => r.json() as Promise<{ count: number }>);
   return {
     total: count.count,
     ...runs,
     ...evaluations,
+    ...grpo,
     gsm8k: traces.length,
     eval: evals.length,
     question: rows[0]!.question,
@@ -145,6 +152,12 @@ async function seedRuns(base: string): Promise<{ runId: string; liveRunId: strin
       { step, name: "learning_rate", value: 1e-4 * warm * (step <= 20 ? 1 : 1 - (step - 20) / 180) },
       { step, name: "tokens_per_second", value: 2400 + 60 * Math.cos(step / 7) },
     );
+    if (step % 50 === 0) {
+      metrics.push(
+        { step, name: "eval/loss", value: 0.5 + 1.8 * Math.exp(-step / 60) },
+        { step, name: "eval/answer_match", value: 0.1 + 0.3 * (step / 200) },
+      );
+    }
   }
   await post(base, `/api/runs/${run.id}/metrics`, { metrics });
   await post(base, `/api/runs/${run.id}`, { status: "succeeded", summary: { final_loss: 0.37, steps: 200 }, artifacts: { checkpoint: "runs/gemma3-1b-gsm8k-sft/checkpoints/200" } }, "PATCH");
@@ -201,4 +214,87 @@ async function seedEvaluations(
     fixed: [4, 5, 6].map((i) => `gsm8k-test-${10 + i}`),
     broken: [`gsm8k-test-13`],
   };
+}
+
+/**
+ * A GRPO run started from the SFT run: the trainer's metrics every 5 steps (held-out scores every
+ * 25) and, at steps 25, 50, 75 and 100, four completions for each of three prompts, more of them
+ * right as training goes on. Group 2 at step 100 earns equal rewards (no learning signal).
+ */
+async function seedGrpoRun(
+  base: string,
+  parentRunId: string,
+  traces: TraceIn[],
+): Promise<{ grpoRunId: string; rolloutSteps: number[]; rolloutTraceId: string }> {
+  const run = await post<{ id: string }>(base, "/api/runs", {
+    kind: "grpo",
+    name: "gemma3-1b-gsm8k-grpo",
+    status: "running",
+    base_model: "google/gemma-3-1b-it",
+    parent_run_id: parentRunId,
+    config: { grpo: { num_generations: 4, beta: 0.04, rewards: { answer_match: 2, format_exact: 1 } } },
+    seed: 42,
+  });
+  const metrics = [];
+  for (let step = 0; step <= 100; step += 5) {
+    const progress = step / 100;
+    const answer = 0.3 + 0.45 * progress + 0.03 * Math.sin(step / 4);
+    const format = Math.min(1, 0.55 + 0.6 * progress);
+    metrics.push(
+      { step, name: "loss", value: 0.02 + 0.01 * Math.cos(step / 6) },
+      { step, name: "kl", value: 0.0004 * step * (1 - progress / 2) },
+      { step, name: "learning_rate", value: 3e-6 },
+      { step, name: "tokens_per_second", value: 900 + 40 * Math.sin(step / 9) },
+      { step, name: "reward/total", value: 2 * answer + format },
+      { step, name: "reward/std", value: 0.9 - 0.3 * progress },
+      { step, name: "reward/answer_match", value: answer },
+      { step, name: "reward/format_exact", value: format },
+      { step, name: "groups/no_signal", value: 0.45 - 0.25 * progress },
+      { step, name: "completion/mean_tokens", value: 210 - 60 * progress },
+    );
+    if (step % 25 === 0) {
+      metrics.push(
+        { step, name: "eval/answer_match", value: 0.28 + 0.3 * progress },
+        { step, name: "eval/format_exact", value: 0.5 + 0.45 * progress },
+      );
+    }
+  }
+  await post(base, `/api/runs/${run.id}/metrics`, { metrics });
+
+  const rolloutSteps = [25, 50, 75, 100];
+  let rolloutTraceId = "";
+  for (const step of rolloutSteps) {
+    const groups = traces.map((trace, group) => {
+      // r: right and tagged (reward 3), w: wrong and tagged (1), u: untagged (0).
+      const kinds = step === 100 && group === 2 ? "rrrr" : ["rwuw", "rwru", "rrwr", "rrrw"][step / 25 - 1]!;
+      const rewards: number[] = [...kinds].map((k) => (k === "r" ? 3 : k === "w" ? 1 : 0));
+      const mean = rewards.reduce((a, b) => a + b, 0) / rewards.length;
+      const std = Math.sqrt(rewards.reduce((a, r) => a + (r - mean) ** 2, 0) / rewards.length) || 1;
+      return {
+        group,
+        item_id: `gsm8k-test-${20 + group}`,
+        prompt: trace.prompt,
+        reference_answer: trace.reference_answer,
+        completions: [...kinds].map((k, index) => ({
+          index,
+          response:
+            k === "u"
+              ? `${trace.steps.map((s) => s.content).join(" ")} So the answer is ${trace.final_answer}.`
+              : response(trace, k === "r" ? trace.final_answer : String(Number(trace.final_answer) + 2)),
+          advantage: Number(((rewards[index]! - mean) / std).toFixed(3)),
+          reward: rewards[index]!,
+          rewards: { answer_match: k === "w" ? 0 : 1, format_exact: k === "u" ? 0 : 1 },
+        })),
+      };
+    });
+    const stored = await post<{ trace_ids: string[] }>(base, `/api/runs/${run.id}/rollouts`, {
+      step,
+      scorers: ["answer_match", "format_exact"],
+      weights: { answer_match: 2, format_exact: 1 },
+      groups,
+    });
+    rolloutTraceId = stored.trace_ids[0]!;
+  }
+  await post(base, `/api/runs/${run.id}`, { status: "succeeded", summary: { steps: 100 } }, "PATCH");
+  return { grpoRunId: run.id, rolloutSteps, rolloutTraceId };
 }
