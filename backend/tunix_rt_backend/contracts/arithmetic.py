@@ -48,6 +48,13 @@ PHRASES: Final[dict[Operation, tuple[str, ...]]] = {
 }
 
 
+_RANGES: Final = (
+    ("min_steps", "max_steps"),
+    ("operand_min", "operand_max"),
+    ("start_min", "start_max"),
+)
+
+
 class ArithmeticSpec(BaseModel):
     """What to generate. Ranges are inclusive; ``operations`` is kept in ``+ - *`` order."""
 
@@ -80,13 +87,11 @@ class ArithmeticSpec(BaseModel):
 
     @model_validator(mode="after")
     def _ranges(self) -> "ArithmeticSpec":
-        for low, high in (("min_steps", "max_steps"), ("operand_min", "operand_max")):
+        for low, high in _RANGES:
             if getattr(self, low) > getattr(self, high):
                 raise ValueError(
                     f"{low} ({getattr(self, low)}) exceeds {high} ({getattr(self, high)})"
                 )
-        if self.start_min > self.start_max:
-            raise ValueError(f"start_min ({self.start_min}) exceeds start_max ({self.start_max})")
         if "*" in self.operations and self.operand_max < 2:
             raise ValueError('operation "*" needs operand_max >= 2 (multipliers start at 2)')
         return self
