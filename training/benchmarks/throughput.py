@@ -107,7 +107,7 @@ def bare_loop(config: Config, run_dir: Path, warmup: int, steps: int) -> list[St
     are timed alike."""
     from tunix.sft import hooks, peft_trainer
 
-    from tunix_rt_training.sft import learning_rate_schedule, make_optimizer
+    from tunix_rt_training.lifecycle import learning_rate_schedule, make_optimizer
 
     class Clock(hooks.TrainingHooks):  # type: ignore[misc]
         def __init__(self) -> None:

@@ -74,7 +74,16 @@ def test_unknown_section_in_yaml_is_refused(tmp_path: Path) -> None:
         ("training.seq_len=8192", r"sliding_window must be >= training\.seq_len"),
         ("eval.scorers=[answer_match, vibes]", r"unknown scorers \['vibes'\]"),
         ("api.url=ftp://host", r"api\.url must start with http"),
-        ("data.dataset=gsm8k-v1", r"set data\.path or data\.dataset, not both"),
+        ("data.dataset=gsm8k-v1", r"set data\.path or data\.dataset_key, not both"),
+        ("data.dataset_key=gsm8k-v1", r"set data\.path or data\.dataset_key, not both"),
+        ("eval.every_steps=10", r"eval\.every_steps needs held-out records"),
+        ("data.eval_split=eval", r"data\.eval_split needs data\.dataset_key"),
+        ("rewards={answer_match: 1, vibes: 2}", r"rewards: unknown scorers \['vibes'\]"),
+        ("rewards={answer_match: 0}", r"at least one scorer with a non-zero weight"),
+        ("rewards.answer_match=.nan", r"reward weights must be finite"),
+        ("grpo.num_generations=1", r"grpo\.num_generations: Input should be greater than or equal"),
+        ("rollout.max_new_tokens=8000", r"sliding_window must be >= rollout\.max_prompt_length"),
+        ("rollout.temperature=0", r"rollout\.temperature: Input should be greater than 0"),
     ],
 )
 def test_invalid_values_name_the_key(tiny_config: Path, override: str, message: str) -> None:

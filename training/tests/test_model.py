@@ -13,7 +13,7 @@ import pytest
 from flax import nnx
 
 from tunix_rt_training import data as data_lib
-from tunix_rt_training import evaluate, runs
+from tunix_rt_training import evaluate, loading, runs
 from tunix_rt_training import model as model_lib
 from tunix_rt_training.config import Config
 from tunix_rt_training.sft import run_sft
@@ -197,9 +197,9 @@ def test_lora_trains_and_checkpoints_only_the_adapters(
     assert all("_lora_" in key for key in stored["tree_metadata"])
     restore = Config.model_validate({**config.resolved(), "checkpoint": str(result.run_dir)})
     records = runs.load_data(config, None).records[:2]
-    restored = evaluate.load_model(restore, mesh, records, tmp_path / "eval")
+    restored = loading.load_run(result.run_dir, mesh)
     assert restored.step == 2
-    trained = evaluate.LoadedModel(model, result.tokenizer, spec, "trained", None, None, 2, {})
+    trained = loading.LoadedModel(model, result.tokenizer, spec, "trained", None, None, 2, {})
     prompts = [record.prompt for record in records]
     assert evaluate.generate(restored, prompts, restore, mesh) == evaluate.generate(
         trained, prompts, restore, mesh

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tunix_rt_training import evaluate, runs
+from tunix_rt_training import evaluate, loading, runs
 from tunix_rt_training import model as model_lib
 from tunix_rt_training.config import Config, load_config
 from tunix_rt_training.runs import RunError, read_jsonl
@@ -93,17 +93,17 @@ def test_restored_checkpoint_generates_what_the_trained_model_did(reference: Sft
     records = runs.load_data(config, None).records[:4]
     prompts = [record.prompt for record in records]
     spec = model_lib.model_spec(config, vocab_size=reference.tokenizer.vocab_size())
-    trained = evaluate.LoadedModel(
+    trained = loading.LoadedModel(
         reference.model, reference.tokenizer, spec, "in memory", None, None, 12, {}
     )
     in_memory = evaluate.generate(trained, prompts, config, mesh)
 
     restore_config = small(reference.run_dir, f"checkpoint={reference.run_dir}")
-    restored = evaluate.load_model(restore_config, mesh, records, reference.run_dir / "x")
+    restored = loading.load_run(reference.run_dir, mesh)
     assert restored.step == 12
     assert evaluate.generate(restored, prompts, restore_config, mesh) == in_memory
 
-    untrained = evaluate.LoadedModel(
+    untrained = loading.LoadedModel(
         model_lib.build_model(config, spec, mesh),
         reference.tokenizer,
         spec,

@@ -1,6 +1,7 @@
 """``tunix-rt-train``: argument parsing only.
 
     tunix-rt-train sft CONFIG [key=value …]
+    tunix-rt-train grpo CONFIG [init.run_dir=SFT_RUN_DIR] [key=value …]
     tunix-rt-train eval CONFIG [checkpoint=RUN_DIR] [key=value …]
     tunix-rt-train report BEFORE_DIR AFTER_DIR [--out delta_report.md]
 
@@ -24,11 +25,16 @@ from tunix_rt_training.config import Config, ConfigError, load_config
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tunix-rt-train",
-        description="Fine-tune (SFT) and evaluate Gemma models with Tunix; report to tunix-rt.",
+        description="Fine-tune (SFT), reinforce (GRPO) and evaluate Gemma models with Tunix; "
+        "report to tunix-rt.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (
         ("sft", "train: tunix-rt-train sft training/configs/sft_tiny.yaml training.max_steps=50"),
+        (
+            "grpo",
+            "reinforce: tunix-rt-train grpo training/configs/grpo_tiny.yaml init.run_dir=SFT_RUN",
+        ),
         ("eval", "generate and score: tunix-rt-train eval CONFIG [checkpoint=RUN_DIR]"),
     ):
         command = commands.add_parser(name, help=text, description=text)
@@ -83,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(Path(args.config), args.overrides)
         if args.command == "sft":
             return _sft(config)
+        if args.command == "grpo":
+            return _grpo(config)
         return _eval(config)
     except (ConfigError, DataError, ModelError, RunError, TokenizerError, ApiError) as exc:
         print(f"tunix-rt-train {args.command}: {exc}", file=sys.stderr)
@@ -102,6 +110,24 @@ def _sft(config: Config) -> int:
     print(
         f"run {result.run_id}: {result.status} at step {result.final_step}"
         + (f"; loss {first:.4f} -> {last:.4f}" if first is not None and last is not None else "")
+        + f"\nrun directory: {result.run_dir}"
+        + (f"\nserver run id: {result.api_run_id}" if result.api_run_id else "")
+    )
+    return 0
+
+
+def _grpo(config: Config) -> int:
+    from tunix_rt_training.grpo import Interrupted, run_grpo
+
+    try:
+        result = run_grpo(config)
+    except Interrupted as exc:
+        print(f"tunix-rt-train grpo: {exc}", file=sys.stderr)
+        return 130
+    rewards = [row["reward/total"] for row in result.metrics if "reward/total" in row]
+    print(
+        f"run {result.run_id}: {result.status} at step {result.final_step}"
+        + (f"; reward {rewards[0]:.4f} -> {rewards[-1]:.4f}" if rewards else "")
         + f"\nrun directory: {result.run_dir}"
         + (f"\nserver run id: {result.api_run_id}" if result.api_run_id else "")
     )

@@ -9,18 +9,28 @@ the command runs in (the repository root in the docs).
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from tunix_rt_backend.contracts import SCORERS
 
 ModelPreset = Literal["tiny", "gemma3-1b", "gemma2-2b"]
 MODEL_PRESETS: tuple[ModelPreset, ...] = ("tiny", "gemma3-1b", "gemma2-2b")
 DEFAULT_EVAL_SCORERS = ["answer_match", "format_exact", "format_approx", "gsm8k_reward"]
+DEFAULT_REWARDS = {"format_exact": 1.0, "answer_match": 2.0}
 DEFAULT_LORA_MODULES = (
     ".*q_einsum|.*kv_einsum|.*qkv_einsum|.*attn_vec_einsum|.*gate_proj|.*up_proj|.*down_proj"
 )
@@ -39,12 +49,27 @@ class _Section(BaseModel):
 
 class DataConfig(_Section):
     path: Path | None = Field(
-        default=None, description="A `tunix_sft` JSONL export (one record per line)."
+        default=None,
+        description="A JSONL export: `tunix_sft` for sft, `prompt_only` (or `tunix_sft`) for "
+        "grpo and eval.",
     )
-    dataset: str | None = Field(
-        default=None, description="A dataset key, fetched from `api.url` as a tunix_sft export."
+    dataset_key: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("dataset_key", "dataset"),
+        description="A dataset key, exported by `api.url` in the format the command needs "
+        "(`data.dataset` is the older name).",
     )
-    split: str = Field(default="train", min_length=1, description="Split of `data.dataset`.")
+    split: str = Field(default="train", min_length=1, description="Split of `data.dataset_key`.")
+    eval_path: Path | None = Field(
+        default=None,
+        description="Held-out records (`tunix_sft` or `prompt_only`) evaluated during training "
+        "every `eval.every_steps`.",
+    )
+    eval_split: str | None = Field(
+        default=None,
+        min_length=1,
+        description="With `data.dataset_key`: the split evaluated during training, e.g. eval.",
+    )
     limit: int | None = Field(default=None, ge=1, description="Use only the first N records.")
     packing: bool = Field(
         default=True,
@@ -55,9 +80,17 @@ class DataConfig(_Section):
 
     @model_validator(mode="after")
     def _one_source(self) -> DataConfig:
-        if self.path is not None and self.dataset is not None:
-            raise ValueError("set data.path or data.dataset, not both")
+        if self.path is not None and self.dataset_key is not None:
+            raise ValueError("set data.path or data.dataset_key, not both")
+        if self.eval_path is not None and self.eval_split is not None:
+            raise ValueError("set data.eval_path or data.eval_split, not both")
+        if self.eval_split is not None and self.dataset_key is None:
+            raise ValueError("data.eval_split needs data.dataset_key (a file has no splits)")
         return self
+
+    @property
+    def has_eval(self) -> bool:
+        return self.eval_path is not None or self.eval_split is not None
 
 
 class ApiConfig(_Section):
@@ -194,6 +227,12 @@ class MeshConfig(_Section):
 
 class EvalConfig(_Section):
     name: str | None = Field(default=None, description="Evaluation name (default derived).")
+    every_steps: int | None = Field(
+        default=None,
+        ge=1,
+        description="sft and grpo: evaluate the held-out records (data.eval_path or "
+        "data.eval_split) every N steps and at the end, logging eval/<scorer>; null: never.",
+    )
     batch_size: int = Field(default=16, ge=1)
     max_new_tokens: int = Field(default=256, ge=1)
     temperature: float = Field(default=0.0, ge=0, description="0: greedy.")
@@ -205,10 +244,58 @@ class EvalConfig(_Section):
     @field_validator("scorers")
     @classmethod
     def _known(cls, value: list[str]) -> list[str]:
-        unknown = [name for name in value if name not in SCORERS]
-        if unknown:
-            raise ValueError(f"unknown scorers {unknown}; known: {', '.join(SCORERS)}")
+        check_scorers(value)
         return value
+
+
+def check_scorers(names: Sequence[str]) -> None:
+    unknown = [name for name in names if name not in SCORERS]
+    if unknown:
+        raise ValueError(f"unknown scorers {unknown}; known: {', '.join(SCORERS)}")
+
+
+class InitConfig(_Section):
+    run_dir: Path | None = Field(
+        default=None,
+        description="grpo: start from this training run's latest checkpoint (an sft run, full "
+        "or LoRA); its model and tokenizer are used and it becomes the run's parent.",
+    )
+
+
+class GrpoConfig(_Section):
+    """Tunix's ``GRPOConfig`` fields (tunix.rl.grpo.grpo_learner)."""
+
+    num_generations: int = Field(default=4, ge=2, description="Completions per prompt (G).")
+    num_iterations: int = Field(default=1, ge=1, description="Updates per batch of rollouts.")
+    beta: float = Field(default=0.04, ge=0, description="KL penalty to the reference model.")
+    epsilon: float = Field(default=0.2, gt=0, description="Clipping of the policy ratio.")
+    loss_algo: Literal["grpo", "gspo-token"] = "grpo"
+
+
+class RolloutConfig(_Section):
+    temperature: float = Field(default=0.9, gt=0)
+    top_p: float = Field(default=1.0, gt=0, le=1)
+    top_k: int | None = Field(default=None, ge=1)
+    max_prompt_length: int = Field(
+        default=256, ge=8, description="Longer prompts are left out of training (warned)."
+    )
+    max_new_tokens: int = Field(default=256, ge=1)
+    stop_tokens: list[int] | None = Field(
+        default=None,
+        description="Ids that end a completion; null: the tokenizer's EOS and <end_of_turn> "
+        "(ids 1 and 106 for real Gemma 3).",
+    )
+
+
+class ReportConfig(_Section):
+    rollouts_every: int = Field(
+        default=10,
+        ge=0,
+        description="grpo with api.url: store every Nth step's rollouts as traces; 0: never.",
+    )
+    rollout_groups: int | None = Field(
+        default=None, ge=1, description="At most this many prompt groups per stored step."
+    )
 
 
 class Config(_Section):
@@ -224,6 +311,26 @@ class Config(_Section):
     tokenizer: TokenizerConfig = Field(default_factory=TokenizerConfig)
     mesh: MeshConfig = Field(default_factory=MeshConfig)
     eval: EvalConfig = Field(default_factory=EvalConfig)
+    init: InitConfig = Field(default_factory=InitConfig)
+    grpo: GrpoConfig = Field(default_factory=GrpoConfig)
+    rollout: RolloutConfig = Field(default_factory=RolloutConfig)
+    rewards: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_REWARDS),
+        description="grpo: scorer name -> weight; the reward of a completion is the weighted "
+        "sum of the scorers' values (the same functions the server scores with).",
+    )
+    report: ReportConfig = Field(default_factory=ReportConfig)
+
+    @field_validator("rewards")
+    @classmethod
+    def _rewards(cls, value: dict[str, float]) -> dict[str, float]:
+        check_scorers(list(value))
+        if not value or all(weight == 0 for weight in value.values()):
+            raise ValueError("rewards needs at least one scorer with a non-zero weight")
+        bad = [name for name, weight in value.items() if not math.isfinite(weight)]
+        if bad:
+            raise ValueError(f"reward weights must be finite numbers: {bad}")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:
@@ -236,6 +343,17 @@ class Config(_Section):
             raise ValueError(
                 "model.tiny.sliding_window must be >= training.seq_len: Gemma 3's first layers "
                 "only attend within the window, so a shorter one hides the question"
+            )
+        rollout_length = self.rollout.max_prompt_length + self.rollout.max_new_tokens
+        if self.model.preset == "tiny" and self.model.tiny.sliding_window < rollout_length:
+            raise ValueError(
+                "model.tiny.sliding_window must be >= rollout.max_prompt_length + "
+                "rollout.max_new_tokens, or rollouts cannot see the question"
+            )
+        if self.eval.every_steps is not None and not self.data.has_eval:
+            raise ValueError(
+                "eval.every_steps needs held-out records: set data.eval_path (a file) or "
+                "data.eval_split (a split of data.dataset_key)"
             )
         return self
 

@@ -1,23 +1,24 @@
 """``tunix-rt-train eval``: generate with Tunix's ``Sampler``, parse, score, write, report.
 
-For every record the model continues the record's ``prompt`` (the same Gemma user turn plus
+For every record the model continues the record's rendered prompt (the Gemma user turn plus
 ``<start_of_turn>model\\n`` it was trained on; the sampler adds BOS), greedy unless
 ``eval.temperature > 0``, stopping at EOS or ``<end_of_turn>``, in batches of
-``eval.batch_size``. The response is parsed with the contracts' ``tags`` parser and scored by
-the contracts' scorers (the same code the server runs) against the record's reference answer
-(``metadata.reference_answer``, else the record's ``final_answer``).
+``eval.batch_size``. Records are ``tunix_sft`` or ``prompt_only`` exports. Each response is
+turned into a trace and scored exactly as the server does it
+(``tunix_rt_backend.contracts.completion_trace`` and the contracts' scorers) against the
+record's reference answer.
 
-With ``checkpoint=RUN_DIR`` the model, tokenizer and weights are those of the training run
-(its manifest's config, its latest checkpoint). Without it, the configured base model is
-evaluated: the "before" of a before/after comparison. For preset ``tiny`` that is the random
-init of ``training.seed`` with a BPE tokenizer built from the evaluation texts (the same one
-training builds from the same texts).
+With ``checkpoint=RUN_DIR`` the model, tokenizer and weights are those of the training run (an
+sft or grpo run; its manifest's config, its latest checkpoint). Without it, the configured base
+model is evaluated: the "before" of a before/after comparison.
 
 Writes ``eval_outputs.jsonl`` (one line per record), ``eval_summary.json``
 (``{scorer: mean, …, "count": n}``) and ``eval_manifest.json`` into ``output.dir``. With
 ``api.url`` it records the evaluation on the server (``POST /api/evaluations`` with the raw
-responses): the server parses them, stores them as ``source="eval"`` traces linked to the run
-and scores them with its built-in scorers, the same code as here.
+responses): the server parses, stores and scores them with the same code.
+
+:class:`Generator` and :func:`evaluate_records` are also what training runs use to evaluate
+their held-out records every ``eval.every_steps``.
 """
 
 from __future__ import annotations
@@ -26,46 +27,28 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from tunix_rt_backend.contracts import (
-    END_OF_TURN,
-    MODEL_TURN_PREFIX,
-    START_OF_TURN,
-    TraceContent,
-    get_scorer,
-    parse_response,
-)
-from tunix_rt_backend.contracts.trace import make_steps
+from tunix_rt_backend.contracts import completion_trace, get_scorer
+from tunix_rt_training import loading, runs
 from tunix_rt_training import model as model_lib
-from tunix_rt_training import runs
 from tunix_rt_training import tokenizer as tokenizer_lib
-from tunix_rt_training.config import Config
-from tunix_rt_training.data import SftRecord
+from tunix_rt_training.config import Config, EvalConfig
+from tunix_rt_training.loading import LoadedModel
+from tunix_rt_training.prompts import PromptRecord, user_content
 from tunix_rt_training.reporting import Reporter
 
 log = logging.getLogger(__name__)
 
 DEFAULT_EVALS_DIR = Path("artifacts") / "evaluations"
-USER_PREFIX = f"{START_OF_TURN}user\n"
-PROMPT_SUFFIX = f"{END_OF_TURN}\n{MODEL_TURN_PREFIX}"
+EXPORT_FORMAT = "prompt_only"
 
-
-@dataclass(frozen=True, slots=True)
-class LoadedModel:
-    model: Any
-    tokenizer: Any
-    spec: model_lib.ModelSpec
-    description: str
-    run_id: str | None
-    api_run_id: str | None
-    step: int | None
-    tokenizer_info: dict[str, Any]
+__all__ = ["EvalResult", "Generator", "LoadedModel", "evaluate_records", "run_eval"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,80 +59,6 @@ class EvalResult:
     evaluation_id: str | None
 
 
-def user_content(prompt: str) -> str:
-    """The user-turn text of a rendered prompt (what a trace's ``prompt`` holds)."""
-    if prompt.startswith(USER_PREFIX) and prompt.endswith(PROMPT_SUFFIX):
-        return prompt[len(USER_PREFIX) : -len(PROMPT_SUFFIX)]
-    return prompt
-
-
-def reference_of(record: SftRecord) -> str | None:
-    if record.reference_answer is not None and record.reference_answer.strip():
-        return record.reference_answer
-    return record.final_answer or None
-
-
-# --------------------------------------------------------------------------- model
-
-
-def restore_checkpoint(model: Any, checkpoint_dir: Path, step: int | None = None) -> int:
-    """Load the latest (or ``step``) checkpoint of ``checkpoint_dir`` into ``model``; the step.
-    LoRA models restore only their adapters (the base weights come from ``weights_dir``)."""
-    from tunix.sft import checkpoint_manager
-
-    manager = checkpoint_manager.CheckpointManager(str(checkpoint_dir.resolve()))
-    try:
-        restored, _ = manager.maybe_restore(
-            model, step=step, restore_only_lora_params=model_lib.is_lora(model)
-        )
-    finally:
-        manager.close()
-    if not restored:
-        raise runs.RunError(f"no checkpoint found in {checkpoint_dir}")
-    return int(restored)
-
-
-def load_model(
-    config: Config, mesh: Any, records: Sequence[SftRecord], out_dir: Path
-) -> LoadedModel:
-    """The model to evaluate: a training run's latest checkpoint, or the base model."""
-    if config.checkpoint is not None:
-        run_dir = config.checkpoint
-        run_config, manifest = runs.load_run_config(run_dir)
-        token_info = dict(manifest.get("tokenizer") or {})
-        saved = run_dir / tokenizer_lib.TOKENIZER_FILE
-        if token_info.get("kind") == "bpe-trained" or run_config.tokenizer.path is None:
-            tokenizer = tokenizer_lib.load(saved)
-        else:
-            tokenizer = tokenizer_lib.load(run_config.tokenizer.path)
-        if token_info.get("fingerprint") not in (None, tokenizer_lib.fingerprint(tokenizer)):
-            raise runs.RunError(
-                f"the tokenizer found for {run_dir} is not the one it was trained with"
-            )
-        spec = model_lib.model_spec(run_config, vocab_size=tokenizer.vocab_size())
-        model = model_lib.build_model(run_config, spec, mesh)
-        step = restore_checkpoint(model, run_dir / runs.CHECKPOINTS)
-        run_id = str(manifest.get("run_id", run_dir.name))
-        return LoadedModel(
-            model,
-            tokenizer,
-            spec,
-            f"{run_id}@step{step}",
-            run_id,
-            manifest.get("api_run_id"),
-            step,
-            token_info,
-        )
-    tokenizer, token_info = runs.resolve_tokenizer(config, out_dir, list(records))
-    spec = model_lib.model_spec(config, vocab_size=tokenizer.vocab_size())
-    model = model_lib.build_model(config, spec, mesh)
-    if config.model.weights_dir is not None:
-        description = f"{config.model.preset}:{config.model.weights_dir}"
-    else:
-        description = f"{config.model.preset} (random init, seed {config.training.seed})"
-    return LoadedModel(model, tokenizer, spec, description, None, None, None, token_info)
-
-
 # --------------------------------------------------------------------------- generation
 
 
@@ -157,66 +66,115 @@ def _next_power_of_two(value: int) -> int:
     return 1 << max(0, (value - 1).bit_length())
 
 
-def generate(loaded: LoadedModel, prompts: Sequence[str], config: Config, mesh: Any) -> list[str]:
-    """Responses to ``prompts``, batched. All batches share one shape (the last one is
-    filled with repeats whose outputs are dropped), so the sampler compiles once."""
-    from tunix.generate import sampler as sampler_lib
+class Generator:
+    """One Tunix ``Sampler`` over ``model`` for prompts up to ``max_prompt_tokens`` long.
 
-    evaluation = config.eval
-    tokenizer = loaded.tokenizer
-    longest = max(len(tokenizer.encode(prompt)) + 1 for prompt in prompts)
-    prompt_length = _next_power_of_two(longest)
-    cache = sampler_lib.CacheConfig(
-        cache_size=prompt_length + evaluation.max_new_tokens,
-        num_layers=loaded.spec.num_layers,
-        num_kv_heads=loaded.spec.num_kv_heads,
-        head_dim=loaded.spec.head_dim,
-    )
-    stop = tokenizer_lib.stop_ids(tokenizer)
-    size = min(evaluation.batch_size, len(prompts))
-    responses: list[str] = []
-    with mesh:
-        sampler = sampler_lib.Sampler(loaded.model, tokenizer, cache)
+    The sampler reads the model's variables when it runs, so one generator follows a model
+    that is being trained: evaluations during training reuse it (and its compiled programs).
+    Every batch has the same shape (the last is filled with repeats whose outputs are
+    dropped), so it compiles once."""
+
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        spec: model_lib.ModelSpec,
+        mesh: Any,
+        *,
+        max_prompt_tokens: int,
+        max_new_tokens: int,
+        batch_size: int,
+    ) -> None:
+        from tunix.generate import sampler as sampler_lib
+
+        self.tokenizer = tokenizer
+        self.mesh = mesh
+        self.prompt_length = _next_power_of_two(max_prompt_tokens + 1)  # + BOS
+        self.max_new_tokens = max_new_tokens
+        self.batch_size = batch_size
+        self.stop = tokenizer_lib.stop_ids(tokenizer)
+        cache = sampler_lib.CacheConfig(
+            cache_size=self.prompt_length + max_new_tokens,
+            num_layers=spec.num_layers,
+            num_kv_heads=spec.num_kv_heads,
+            head_dim=spec.head_dim,
+        )
+        with mesh:
+            self.sampler = sampler_lib.Sampler(model, tokenizer, cache)
+
+    @classmethod
+    def for_prompts(
+        cls, loaded: LoadedModel, prompts: Sequence[str], evaluation: EvalConfig, mesh: Any
+    ) -> Generator:
+        longest = max(len(loaded.tokenizer.encode(prompt)) for prompt in prompts)
+        return cls(
+            loaded.model,
+            loaded.tokenizer,
+            loaded.spec,
+            mesh,
+            max_prompt_tokens=longest,
+            max_new_tokens=evaluation.max_new_tokens,
+            batch_size=min(evaluation.batch_size, len(prompts)),
+        )
+
+    def __call__(
+        self,
+        prompts: Sequence[str],
+        *,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        seed: int = 0,
+        progress: bool = False,
+    ) -> list[str]:
+        size = self.batch_size
+        responses: list[str] = []
         bar = tqdm(
             total=len(prompts),
             desc="eval",
             unit="prompt",
             file=sys.stderr,
-            disable=not sys.stderr.isatty(),
+            disable=not (progress and sys.stderr.isatty()),
         )
-        for start in range(0, len(prompts), size):
-            batch = list(prompts[start : start + size])
-            real = len(batch)
-            batch += [batch[0]] * (size - real)
-            output = sampler(
-                batch,
-                max_generation_steps=evaluation.max_new_tokens,
-                max_prompt_length=prompt_length,
-                eos_tokens=stop,
-                temperature=evaluation.temperature,
-                top_p=evaluation.top_p if evaluation.temperature > 0 else None,
-                seed=evaluation.seed + start,
-            )
-            responses.extend(output.text[:real])
-            bar.update(real)
+        with self.mesh:
+            for start in range(0, len(prompts), size):
+                batch = list(prompts[start : start + size])
+                real = len(batch)
+                batch += [batch[0]] * (size - real)
+                output = self.sampler(
+                    batch,
+                    max_generation_steps=self.max_new_tokens,
+                    max_prompt_length=self.prompt_length,
+                    eos_tokens=self.stop,
+                    temperature=temperature,
+                    top_p=top_p if temperature > 0 else None,
+                    seed=seed + start,
+                )
+                responses.extend(output.text[:real])
+                bar.update(real)
         bar.close()
-    return responses
+        return responses
+
+
+def generate(loaded: LoadedModel, prompts: Sequence[str], config: Config, mesh: Any) -> list[str]:
+    """Responses of ``loaded`` to ``prompts`` with the ``eval`` settings of ``config``."""
+    generator = Generator.for_prompts(loaded, prompts, config.eval, mesh)
+    evaluation = config.eval
+    return generator(
+        prompts,
+        temperature=evaluation.temperature,
+        top_p=evaluation.top_p,
+        seed=evaluation.seed,
+        progress=True,
+    )
 
 
 # --------------------------------------------------------------------------- scoring
 
 
-def score_output(record: SftRecord, response: str, scorers: Sequence[str]) -> dict[str, Any]:
-    """One ``eval_outputs.jsonl`` line: the parsed answer and every scorer's value."""
-    parsed = parse_response(response, "tags")
-    reference = reference_of(record)
-    trace = TraceContent(
-        prompt=user_content(record.prompt) or record.prompt,
-        steps=tuple(make_steps(parsed.steps)),
-        final_answer=parsed.final_answer or "",
-        reference_answer=reference,
-        metadata={"response": response},
-    )
+def score_output(record: PromptRecord, response: str, scorers: Sequence[str]) -> dict[str, Any]:
+    """One ``eval_outputs.jsonl`` line: the parsed answer and every scorer's value, computed on
+    the trace the server would store for this response."""
+    trace = completion_trace(record.question, response, record.reference_answer)
     scores, labels = {}, {}
     for name in scorers:
         result = get_scorer(name)(trace)
@@ -226,15 +184,15 @@ def score_output(record: SftRecord, response: str, scorers: Sequence[str]) -> di
         "id": record.id,
         "prompt": record.prompt,
         "response": response,
-        "final_answer": parsed.final_answer,
-        "reference_answer": reference,
-        "parse_format": parsed.format,
+        "final_answer": trace.final_answer or None,
+        "reference_answer": record.reference_answer,
+        "parse_format": trace.metadata.get("response_format"),
         "scores": scores,
         "labels": labels,
     }
 
 
-def summarize(outputs: Sequence[dict[str, Any]], scorers: Sequence[str]) -> dict[str, float]:
+def summarize(outputs: Sequence[Mapping[str, Any]], scorers: Sequence[str]) -> dict[str, float]:
     count = len(outputs)
     summary: dict[str, float] = {
         name: round(sum(float(o["scores"][name]) for o in outputs) / count, 6) if count else 0.0
@@ -244,11 +202,28 @@ def summarize(outputs: Sequence[dict[str, Any]], scorers: Sequence[str]) -> dict
     return summary
 
 
+def weighted_total(scores: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """The reward a completion with ``scores`` earns under ``weights`` (GRPO's objective)."""
+    return sum(weight * float(scores[name]) for name, weight in weights.items())
+
+
+def evaluate_records(
+    generator: Generator, records: Sequence[PromptRecord], scorers: Sequence[str]
+) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """Greedy responses to ``records``, scored: the outputs and their summary."""
+    responses = generator([record.prompt for record in records])
+    outputs = [score_output(r, text, scorers) for r, text in zip(records, responses, strict=True)]
+    return outputs, summarize(outputs, scorers)
+
+
+# --------------------------------------------------------------------------- command
+
+
 def _item(output: dict[str, Any], loaded: LoadedModel) -> dict[str, Any]:
     """An evaluation item for the server: the raw response, which it parses and scores."""
     return {
         "item_id": output["id"],
-        "prompt": user_content(output["prompt"]) or output["prompt"],
+        "prompt": user_content(output["prompt"]),
         "response": output["response"],
         "reference_answer": output["reference_answer"],
         "metadata": {"checkpoint_step": loaded.step, "local_scores": output["scores"]},
@@ -270,9 +245,6 @@ def _check_server_summary(local: dict[str, float], server: dict[str, Any]) -> No
             )
 
 
-# --------------------------------------------------------------------------- command
-
-
 def run_eval(config: Config) -> EvalResult:
     """Evaluate as configured; see the module docstring."""
     out_dir = config.output.dir or DEFAULT_EVALS_DIR / runs.new_id("eval")
@@ -286,12 +258,17 @@ def run_eval(config: Config) -> EvalResult:
 
 
 def _run_eval(config: Config, out_dir: Path, reporter: Reporter | None) -> EvalResult:
-    loaded_data = runs.load_data(config, reporter)
+    loaded_data = runs.load_prompts(config, reporter, EXPORT_FORMAT)
     records = loaded_data.records
     if config.eval.limit is not None:
         records = records[: config.eval.limit]
     mesh = model_lib.make_mesh(config.mesh)
-    loaded = load_model(config, mesh, records, out_dir)
+    if config.checkpoint is not None:
+        loaded = loading.load_run(config.checkpoint, mesh)
+    else:
+        sft = loaded_data.sft_records
+        texts = runs.record_texts(sft) if sft is not None else [r.prompt for r in records]
+        loaded = loading.load_base(config, mesh, texts, out_dir)
 
     started = time.perf_counter()
     responses = generate(loaded, [record.prompt for record in records], config, mesh)

@@ -118,7 +118,7 @@ def model_spec(config: Config, vocab_size: int) -> ModelSpec:
     )
 
 
-def _model_class(family: Family) -> Any:
+def model_class(family: Family) -> Any:
     if family == "gemma3":
         from tunix.models.gemma3 import model as gemma3
 
@@ -141,7 +141,7 @@ def build_model(config: Config, spec: ModelSpec, mesh: jax.sharding.Mesh) -> nnx
     weights = config.model.weights_dir
     with mesh:
         if weights is None:
-            model: nnx.Module = _model_class(spec.family)(
+            model: nnx.Module = model_class(spec.family)(
                 spec.config, rngs=nnx.Rngs(params=config.training.seed)
             )
         else:

@@ -23,7 +23,7 @@ from typing import Any
 from tunix_rt_backend.contracts import get_scorer
 from tunix_rt_backend.contracts.stats import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, paired_mean_delta
 from tunix_rt_training import runs
-from tunix_rt_training.evaluate import user_content
+from tunix_rt_training.prompts import user_content
 
 DEFAULT_RESAMPLES = BOOTSTRAP_RESAMPLES
 DEFAULT_SEED = BOOTSTRAP_SEED

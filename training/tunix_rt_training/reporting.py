@@ -8,6 +8,9 @@ The training package never imports the server: it talks to it over REST, and onl
   ``{status?, error?, artifacts?, summary?}`` (an empty body is a heartbeat: the server marks a
   ``running`` run that stays silent too long as failed); ``POST /api/runs/{id}/metrics`` with
   ``{"metrics": [{step, name, value, time}]}`` (a step sent again replaces its value)
+- ``POST /api/runs/{id}/rollouts`` with one GRPO step's groups of completions, their rewards
+  and advantages: the server stores each completion as a ``source="rollout"`` trace of the run
+  and scores it with the named scorers (a step is stored once; a retry answers 200).
 - ``POST /api/evaluations`` with the raw outputs (``items``): the server parses them with the
   same contracts, stores them as ``source="eval"`` traces linked to the run, scores them with
   its built-in scorers and answers the summary.
@@ -85,6 +88,7 @@ class Reporter:
         }
         self._client = httpx.Client(**self._client_args)
         self._pending_metrics: list[dict[str, Any]] = []
+        self._pending_rollouts: list[dict[str, Any]] = []
         self._warned = False
         self._heartbeat: threading.Thread | None = None
         self._heartbeat_stop = threading.Event()
@@ -140,10 +144,13 @@ class Reporter:
 
     # ----------------------------------------------------------------- datasets
 
-    def fetch_dataset(self, key: str, split: str) -> DatasetExport:
-        """The ``tunix_sft`` export of dataset ``key`` (one split), as raw JSONL lines."""
+    def fetch_dataset(
+        self, key: str, split: str, export_format: str = EXPORT_FORMAT
+    ) -> DatasetExport:
+        """The export of dataset ``key`` (one split, ``tunix_sft`` by default) as raw JSONL
+        lines."""
         path = f"/api/datasets/{key}/export.jsonl"
-        response = self._request("GET", path, params={"format": EXPORT_FORMAT, "split": split})
+        response = self._request("GET", path, params={"format": export_format, "split": split})
         etag = response.headers.get("etag")
         checksum = etag.removeprefix("W/").strip('"') if etag else None
         lines = [line for line in response.content.splitlines() if line.strip()]
@@ -163,8 +170,10 @@ class Reporter:
         git_sha: str | None,
         dataset_checksum: str | None,
         artifacts: Mapping[str, Any],
+        parent_run_id: str | None = None,
     ) -> str:
-        """Register a run (status ``running``); its server id."""
+        """Register a run (status ``running``); its server id. ``parent_run_id``: the server
+        run it started from (a GRPO run's SFT run)."""
         body = {
             "kind": kind,
             "name": name,
@@ -177,6 +186,8 @@ class Reporter:
             "artifacts": dict(artifacts),
             "status": "running",
         }
+        if parent_run_id is not None:
+            body["parent_run_id"] = parent_run_id
         run = self._json(self._request("POST", "/api/runs", json=body))
         if "id" not in run:
             raise ApiError("POST /api/runs answered without an id")
@@ -259,6 +270,39 @@ class Reporter:
                 return False
             del self._pending_metrics[: len(batch)]
             self._warned = False
+        return True
+
+    # ----------------------------------------------------------------- rollouts
+
+    def queue_rollouts(self, step: int, body: Mapping[str, Any]) -> None:
+        """Queue one step's rollout groups (``POST /api/runs/{id}/rollouts``'s body without
+        ``step``); posted by :meth:`flush_rollouts`."""
+        self._pending_rollouts.append({"step": step, **body})
+
+    def flush_rollouts(self, run_id: str) -> bool:
+        """Post queued rollout steps, oldest first; on a network or server error keep them for
+        the next flush (the server stores a step once, so a retry never duplicates). A step
+        the server refuses as invalid (4xx) is dropped with a warning."""
+        while self._pending_rollouts:
+            body = self._pending_rollouts[0]
+            try:
+                self._request("POST", f"/api/runs/{run_id}/rollouts", json=body)
+            except ApiError as exc:
+                if (
+                    exc.status is not None
+                    and 400 <= exc.status < 500
+                    and exc.status
+                    not in (
+                        408,
+                        429,
+                    )
+                ):
+                    log.warning("the server refused the rollouts of step %s: %s", body["step"], exc)
+                    self._pending_rollouts.pop(0)
+                    continue
+                self._warn("posting rollouts", exc)
+                return False
+            self._pending_rollouts.pop(0)
         return True
 
     # ----------------------------------------------------------------- evaluations

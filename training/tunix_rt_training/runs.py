@@ -22,6 +22,7 @@ from typing import Any
 from tunix_rt_training import tokenizer as tokenizer_lib
 from tunix_rt_training.config import Config, build_config
 from tunix_rt_training.data import DataError, SftRecord, checksum, parse_records
+from tunix_rt_training.prompts import PromptRecord, parse_prompt_records
 from tunix_rt_training.reporting import Reporter
 
 MANIFEST = "run_manifest.json"
@@ -114,6 +115,16 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceLines:
+    """The raw JSONL lines of ``data.path`` / ``data.eval_path`` or of a dataset export."""
+
+    lines: list[bytes]
+    dataset_key: str | None
+    checksum: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class LoadedData:
     records: list[SftRecord]
     dataset_key: str | None
@@ -121,31 +132,81 @@ class LoadedData:
     source: str
 
 
-def load_data(config: Config, reporter: Reporter | None) -> LoadedData:
-    """The ``tunix_sft`` records of ``data.path`` or ``data.dataset`` (from the API)."""
+@dataclass(frozen=True, slots=True)
+class LoadedPrompts:
+    records: list[PromptRecord]
+    dataset_key: str | None
+    checksum: str
+    source: str
+    sft_records: list[SftRecord] | None
+    """The same records as ``tunix_sft`` ones when they are (validation loss needs them)."""
+
+
+def read_source(
+    config: Config,
+    reporter: Reporter | None,
+    export_format: str,
+    *,
+    held_out: bool = False,
+) -> SourceLines:
+    """The lines of the training data (``data.path`` / ``data.dataset_key`` at ``data.split``)
+    or, with ``held_out``, of the held-out data (``data.eval_path`` / ``data.eval_split``)."""
     data = config.data
-    if data.path is not None:
+    path = data.eval_path if held_out else data.path
+    split = data.eval_split if held_out else data.split
+    if path is not None:
         try:
-            payload = data.path.read_bytes()
+            payload = path.read_bytes()
         except OSError as exc:
-            raise DataError(f"cannot read data.path {data.path}: {exc.strerror or exc}") from None
-        records = parse_records(payload.splitlines(), str(data.path))
-        digest, key, source = checksum(payload), None, str(data.path)
-    elif data.dataset is not None:
+            name = "data.eval_path" if held_out else "data.path"
+            raise DataError(f"cannot read {name} {path}: {exc.strerror or exc}") from None
+        return SourceLines(payload.splitlines(), None, checksum(payload), str(path))
+    if data.dataset_key is not None and split is not None:
         if reporter is None:
             raise DataError(
-                f"data.dataset={data.dataset!r} is fetched from the server: set api.url too"
+                f"data.dataset_key={data.dataset_key!r} is fetched from the server: set api.url too"
             )
-        export = reporter.fetch_dataset(data.dataset, data.split)
-        source = f"{reporter.base_url} dataset {data.dataset} ({data.split})"
-        records = parse_records(export.lines, source)
+        export = reporter.fetch_dataset(data.dataset_key, split, export_format)
+        source = f"{reporter.base_url} dataset {data.dataset_key} ({split})"
         digest = export.checksum or checksum(b"\n".join(export.lines) + b"\n")
-        key = data.dataset
-    else:
-        raise DataError("no training data: set data.path (a tunix_sft JSONL) or data.dataset")
-    if data.limit is not None:
-        records = records[: data.limit]
-    return LoadedData(records, key, digest, source)
+        return SourceLines(export.lines, data.dataset_key, digest, source)
+    if held_out:
+        raise DataError("no held-out data: set data.eval_path or data.eval_split")
+    raise DataError(
+        f"no training data: set data.path (a {export_format} JSONL) or data.dataset_key"
+    )
+
+
+def load_data(config: Config, reporter: Reporter | None) -> LoadedData:
+    """The ``tunix_sft`` records of ``data.path`` or ``data.dataset_key`` (from the API)."""
+    raw = read_source(config, reporter, "tunix_sft")
+    records = parse_records(raw.lines, raw.source)
+    if config.data.limit is not None:
+        records = records[: config.data.limit]
+    return LoadedData(records, raw.dataset_key, raw.checksum, raw.source)
+
+
+def load_prompts(
+    config: Config,
+    reporter: Reporter | None,
+    export_format: str = "prompt_only",
+    *,
+    held_out: bool = False,
+) -> LoadedPrompts:
+    """Prompts with reference answers (``prompt_only`` or ``tunix_sft`` records) of the training
+    or the held-out data. The training data is cut to ``data.limit``, the held-out data to
+    ``eval.limit``."""
+    raw = read_source(config, reporter, export_format, held_out=held_out)
+    records = parse_prompt_records(raw.lines, raw.source)
+    try:
+        sft: list[SftRecord] | None = parse_records(raw.lines, raw.source)
+    except DataError:
+        sft = None
+    limit = config.eval.limit if held_out else config.data.limit
+    if limit is not None:
+        records = records[:limit]
+        sft = sft[:limit] if sft is not None else None
+    return LoadedPrompts(records, raw.dataset_key, raw.checksum, raw.source, sft)
 
 
 def record_texts(records: list[SftRecord]) -> list[str]:
@@ -153,11 +214,11 @@ def record_texts(records: list[SftRecord]) -> list[str]:
 
 
 def resolve_tokenizer(
-    config: Config, run_dir: Path, records: list[SftRecord]
+    config: Config, run_dir: Path, texts: list[str]
 ) -> tuple[Any, dict[str, Any]]:
     """The run's tokenizer and its manifest entry: ``tokenizer.path`` when set; for ``tiny``
-    the one already saved in ``run_dir`` (resume), else a BPE trained on the records' texts
-    and saved there."""
+    the one already saved in ``run_dir`` (resume), else a BPE trained on ``texts`` and saved
+    there."""
     saved = run_dir / tokenizer_lib.TOKENIZER_FILE
     if config.tokenizer.path is not None:
         processor = tokenizer_lib.load(config.tokenizer.path)
@@ -166,7 +227,7 @@ def resolve_tokenizer(
         processor = tokenizer_lib.load(saved)
         info = {"kind": "bpe-trained", "path": str(saved)}
     else:
-        processor = tokenizer_lib.train_bpe(record_texts(records), config.tokenizer.vocab_size)
+        processor = tokenizer_lib.train_bpe(texts, config.tokenizer.vocab_size)
         run_dir.mkdir(parents=True, exist_ok=True)
         tokenizer_lib.save(processor, saved)
         info = {"kind": "bpe-trained", "path": str(saved)}
@@ -186,6 +247,7 @@ def resolve_tokenizer(
 # Keys a resumed run may change; anything else must match what the checkpoints were made with.
 RESUMABLE_CHANGES = (
     "training.max_steps",
+    "report",
     "training.log_every",
     "training.checkpoint_every",
     "training.keep_checkpoints",
@@ -193,6 +255,8 @@ RESUMABLE_CHANGES = (
     "mesh",
     "output",
     "eval",
+    "data.eval_path",
+    "data.eval_split",
     "checkpoint",
     "run_name",
 )
@@ -213,6 +277,8 @@ def resume_conflicts(saved: Mapping[str, Any], current: Mapping[str, Any]) -> li
     """Dotted keys whose values differ between a run's saved config and this one, ignoring
     the keys a resume may change."""
     old, new = _flatten(saved), _flatten(current)
+    if "data.dataset" in old:  # the older name of data.dataset_key
+        old["data.dataset_key"] = old.pop("data.dataset")
     conflicts = []
     for key in sorted(set(old) | set(new)):
         if any(key == allowed or key.startswith(allowed + ".") for allowed in RESUMABLE_CHANGES):

@@ -5,10 +5,12 @@ What a run does, in order: resolve the run directory (an existing one is resumed
 pack rows, build the model (preset, local weights, LoRA) under a ``(fsdp, tp)`` mesh, and train
 with ``PeftTrainer``: full fine-tune, or only the LoRA adapters when the model has them.
 
-Per step, hooks append to ``metrics.jsonl`` (once per step: the trainer reports the final step
-again when it closes), print a line every ``training.log_every`` steps, and queue the metrics
-for the API. Orbax checkpoints go to ``checkpoints/`` every ``training.checkpoint_every``
-steps and at the end.
+Per step, hooks append to ``metrics.jsonl``, print a line every ``training.log_every`` steps,
+and queue the metrics for the API (:mod:`tunix_rt_training.hooks`). With ``eval.every_steps``
+the run evaluates its held-out records (``data.eval_path`` or ``data.eval_split``) before the
+first step, every N steps and after the last: greedy generation scored by the contracts'
+scorers (``eval/<scorer>``) and Tunix's validation loss (``eval/loss``). Orbax checkpoints go
+to ``checkpoints/`` every ``training.checkpoint_every`` steps and at the end.
 
 Ctrl-C asks the run to stop after the current step: the trainer closes (the last step's
 metrics and a checkpoint are written), the run is marked ``cancelled`` and the command exits
@@ -20,60 +22,40 @@ same data order as an uninterrupted run.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import signal
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
-from typing import Any, TextIO
+from typing import Any
 
+import jax
 import numpy as np
-import optax
 import orbax.checkpoint as ocp
 from tqdm import tqdm
-from tunix.sft import hooks as tunix_hooks
 from tunix.sft import peft_trainer
 
 from tunix_rt_training import data as data_lib
+from tunix_rt_training import lifecycle, runs
 from tunix_rt_training import model as model_lib
-from tunix_rt_training import runs
 from tunix_rt_training.config import Config
-from tunix_rt_training.reporting import ApiError, Reporter
+from tunix_rt_training.evaluate import Generator
+from tunix_rt_training.hooks import (
+    HeldOutEvaluation,
+    Interrupted,
+    RunHooks,
+    SigintGuard,
+    StepCallback,
+    StepLog,
+    StepMetrics,
+    StopRequested,
+)
+from tunix_rt_training.loading import LoadedModel
+from tunix_rt_training.reporting import Reporter
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RUNS_DIR = Path("artifacts") / "training_runs"
-METRICS_FLUSH_S = 30.0  # slow steps still stream: post at least this often
-
-
-class Interrupted(Exception):
-    """The run was asked to stop (Ctrl-C); a checkpoint was written."""
-
-
-class _StopRequested(Exception):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class StepMetrics:
-    step: int
-    loss: float
-    learning_rate: float
-    tokens_per_second: float
-    elapsed_s: float
-
-    def as_row(self) -> dict[str, float | int]:
-        return {
-            "step": self.step,
-            "loss": self.loss,
-            "learning_rate": self.learning_rate,
-            "tokens_per_second": self.tokens_per_second,
-            "elapsed_s": self.elapsed_s,
-        }
+__all__ = ["Interrupted", "SftResult", "StepMetrics", "run_sft"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,38 +69,6 @@ class SftResult:
     metrics: list[dict[str, Any]]
     model: Any
     tokenizer: Any
-
-
-StepCallback = Callable[[StepMetrics], None]
-
-
-# --------------------------------------------------------------------------- optimizer
-
-
-def learning_rate_schedule(config: Config) -> optax.Schedule:
-    training = config.training
-    peak, warmup, total = training.learning_rate, training.warmup_steps, training.max_steps
-    decay_steps = max(1, total - warmup)
-    if training.lr_schedule == "constant":
-        after: optax.Schedule = optax.constant_schedule(peak)
-    elif training.lr_schedule == "cosine":
-        after = optax.cosine_decay_schedule(peak, decay_steps)
-    else:
-        after = optax.linear_schedule(peak, 0.0, decay_steps)
-    if warmup == 0:
-        return after
-    return optax.join_schedules([optax.linear_schedule(0.0, peak, warmup), after], [warmup])
-
-
-def make_optimizer(config: Config, schedule: optax.Schedule) -> optax.GradientTransformation:
-    parts = []
-    if config.training.grad_clip is not None:
-        parts.append(optax.clip_by_global_norm(config.training.grad_clip))
-    parts.append(optax.adamw(schedule, weight_decay=config.training.weight_decay))
-    return optax.chain(*parts)
-
-
-# --------------------------------------------------------------------------- hooks
 
 
 class _TokenCounter:
@@ -142,175 +92,43 @@ class _TokenCounter:
         return sum(self.counts.get(first + i, 0) for i in range(accumulation))
 
 
-class RunHooks(tunix_hooks.TrainingHooks):  # type: ignore[misc]
-    """metrics.jsonl, console lines, API metrics, and the Ctrl-C stop point."""
+def _console(config: Config) -> Any:
+    max_steps = config.training.max_steps
 
-    def __init__(
-        self,
-        *,
-        config: Config,
-        metrics_file: TextIO,
-        seen_steps: set[int],
-        schedule: optax.Schedule,
-        tokens: _TokenCounter,
-        elapsed_offset: float,
-        reporter: Reporter | None,
-        api_run_id: str | None,
-        callback: StepCallback | None,
-    ) -> None:
-        self.config = config
-        self.metrics_file = metrics_file
-        self.seen = seen_steps
-        # The whole schedule, computed once: evaluating it per step would queue a device
-        # computation behind the running train step and stall the pipeline while it waits.
-        self.learning_rates = np.asarray(schedule(np.arange(config.training.max_steps)))
-        self.tokens = tokens
-        self.elapsed_offset = elapsed_offset
-        self.reporter = reporter
-        self.api_run_id = api_run_id
-        self.callback = callback
-        self.stop_requested = False
-        self.deferred_error: Exception | None = None
-        self._start = time.perf_counter()
-        self._last = self._start
-        self._last_flush = self._start
-
-    def on_train_start(self, train_ctx: Any) -> None:
-        self._start = self._last = time.perf_counter()
-
-    def on_train_end(self, train_ctx: Any) -> None:
-        pass
-
-    def on_train_step_start(self, train_ctx: Any) -> None:
-        # The stop point: the previous step is complete and nothing of the next one has run.
-        if self.stop_requested:
-            raise _StopRequested
-
-    def on_eval_step_start(self, train_ctx: Any) -> None:
-        pass
-
-    def on_eval_step_end(self, train_ctx: Any, eval_loss: float) -> None:
-        pass
-
-    def on_train_step_end(self, train_ctx: Any, train_step: int, train_loss: float) -> None:
-        # Tunix calls this in the middle of its own bookkeeping: an exception here would leave
-        # the trainer's metric buffers half-updated. Defer it to the next stop point instead.
-        try:
-            self._record(int(train_step), train_loss)
-        except Exception as exc:
-            self.deferred_error = exc
-            self.stop_requested = True
-
-    def _record(self, step: int, train_loss: float) -> None:
-        if step in self.seen:
-            return
-        self.seen.add(step)
-        now = time.perf_counter()
-        accumulation = self.config.training.gradient_accumulation_steps
-        duration = max(now - self._last, 1e-9)
-        self._last = now
-        metrics = StepMetrics(
-            step=step,
-            loss=float(np.asarray(train_loss)),
-            learning_rate=float(self.learning_rates[min(step, len(self.learning_rates)) - 1]),
-            tokens_per_second=round(self.tokens.step_tokens(step, accumulation) / duration, 2),
-            elapsed_s=round(self.elapsed_offset + now - self._start, 4),
+    def line(step: int, values: Mapping[str, float]) -> str:
+        return (
+            f"step {step}/{max_steps}  loss {values['loss']:.4f}  "
+            f"lr {values['learning_rate']:.3g}  {values['tokens_per_second']:.0f} tok/s  "
+            f"{values['elapsed_s']:.1f}s"
         )
-        self.metrics_file.write(json.dumps(metrics.as_row()) + "\n")
-        self.metrics_file.flush()
-        max_steps = self.config.training.max_steps
-        if step % self.config.training.log_every == 0 or step == max_steps or step == 1:
-            tqdm.write(
-                f"step {step}/{max_steps}  loss {metrics.loss:.4f}  "
-                f"lr {metrics.learning_rate:.3g}  {metrics.tokens_per_second:.0f} tok/s  "
-                f"{metrics.elapsed_s:.1f}s",
-                file=sys.stderr,
-            )
-        if self.reporter is not None and self.api_run_id is not None:
-            values = {
-                "loss": metrics.loss,
-                "learning_rate": metrics.learning_rate,
-                "tokens_per_second": metrics.tokens_per_second,
-            }
-            self.reporter.queue_metrics(step, values, runs.utc_now())
-            due = now - self._last_flush >= METRICS_FLUSH_S
-            if step % self.config.api.metrics_batch_steps == 0 or due:
-                self.reporter.flush_metrics(self.api_run_id)
-                self._last_flush = now
-        if self.callback is not None:
-            self.callback(metrics)
+
+    return line
 
 
-class _SigintGuard:
-    """First Ctrl-C: stop after the current step. Second: the default (immediate) behaviour."""
-
-    def __init__(self, hooks: RunHooks) -> None:
-        self.hooks = hooks
-        self._previous: Any = None
-
-    def __enter__(self) -> _SigintGuard:
-        try:
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        except ValueError:  # not the main thread: leave signals alone
-            self._previous = None
-        return self
-
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        if self.hooks.stop_requested:
-            raise KeyboardInterrupt
-        self.hooks.stop_requested = True
-        tqdm.write("stopping after this step (Ctrl-C again to abort at once)", file=sys.stderr)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-
-# --------------------------------------------------------------------------- run
-
-
-def _run_dir(config: Config) -> tuple[Path, str]:
-    if config.output.dir is not None:
-        run_dir = config.output.dir
-        return run_dir, run_dir.name
-    run_id = runs.new_id("sft")
-    return DEFAULT_RUNS_DIR / run_id, run_id
-
-
-def _artifacts(run_dir: Path) -> dict[str, Any]:
-    root = run_dir.resolve()
-    return {
-        "output_dir": str(root),
-        "checkpoints": str(root / runs.CHECKPOINTS),
-        "manifest": str(root / runs.MANIFEST),
-        "metrics": str(root / runs.METRICS),
-    }
-
-
-def _base_model_name(config: Config) -> str:
-    if config.model.weights_dir is not None:
-        return f"{config.model.preset}:{config.model.weights_dir}"
-    return config.model.preset
+def _eval_batches(
+    config: Config, tokenizer: Any, records: list[data_lib.SftRecord] | None
+) -> list[data_lib.Batch]:
+    """The held-out records as training batches, for Tunix's validation loss (every row once;
+    the last batch is completed with rows from the start so every batch has one shape)."""
+    if not records:
+        return []
+    examples, _ = data_lib.tokenize_records(tokenizer, records, config.training.seq_len)
+    rows = data_lib.build_rows(
+        examples, config.training.seq_len, tokenizer.pad_id(), config.data.packing
+    )
+    size = config.training.batch_size
+    order = np.arange(-(-len(rows) // size) * size) % len(rows)
+    keys = data_lib.BATCH_KEYS
+    return [
+        {key: getattr(rows, key)[order[i : i + size]] for key in keys}
+        for i in range(0, len(order), size)
+    ]
 
 
 def run_sft(config: Config, *, step_callback: StepCallback | None = None) -> SftResult:
     """Train as configured; see the module docstring. Raises :class:`Interrupted` after a
     Ctrl-C (with a checkpoint written) and re-raises any crash (after marking the run)."""
-    run_dir, run_id = _run_dir(config)
-    manifest_path = run_dir / runs.MANIFEST
-    previous: dict[str, Any] | None = None
-    if manifest_path.exists():
-        previous = runs.read_json(manifest_path)
-        conflicts = runs.resume_conflicts(previous.get("config", {}), config.resolved())
-        if conflicts:
-            raise runs.RunError(
-                f"{run_dir} holds a run made with a different config, so it cannot resume:\n  "
-                + "\n  ".join(conflicts)
-                + "\nUse another output.dir, or the same settings."
-            )
-        run_id = str(previous.get("run_id", run_id))
-    run_dir.mkdir(parents=True, exist_ok=True)
-
+    run_dir, run_id, previous = lifecycle.open_run(config, "sft")
     reporter = Reporter(config.api) if config.api.url else None
     try:
         return _run(config, run_dir, run_id, previous, reporter, step_callback)
@@ -327,16 +145,16 @@ def _run(
     reporter: Reporter | None,
     step_callback: StepCallback | None,
 ) -> SftResult:
-    import jax
-
     loaded = runs.load_data(config, reporter)
-    if previous is not None and previous.get("dataset_checksum") not in (None, loaded.checksum):
-        raise runs.RunError(
-            f"{run_dir} was trained on data with checksum {previous['dataset_checksum']}, "
-            f"but {loaded.source} now has {loaded.checksum}: resuming would mix datasets. "
-            "Use another output.dir."
-        )
-    tokenizer, tokenizer_info = runs.resolve_tokenizer(config, run_dir, loaded.records)
+    lifecycle.check_same_data(previous, loaded.checksum, loaded.source)
+    held_out = (
+        runs.load_prompts(config, reporter, "tunix_sft", held_out=True)
+        if config.eval.every_steps is not None
+        else None
+    )
+    tokenizer, tokenizer_info = runs.resolve_tokenizer(
+        config, run_dir, runs.record_texts(loaded.records)
+    )
     examples, dropped = data_lib.tokenize_records(
         tokenizer, loaded.records, config.training.seq_len
     )
@@ -356,6 +174,7 @@ def _run(
             f"{spec.vocab_size}: use the model's own tokenizer.model"
         )
     model = model_lib.build_model(config, spec, mesh)
+    checkpoints = run_dir / runs.CHECKPOINTS
 
     manifest: dict[str, Any] = dict(previous or {})
     manifest.update(
@@ -368,6 +187,13 @@ def _run(
         dataset_key=loaded.dataset_key,
         dataset_checksum=loaded.checksum,
         data_source=loaded.source,
+        held_out_data=None
+        if held_out is None
+        else {
+            "source": held_out.source,
+            "checksum": held_out.checksum,
+            "records": len(held_out.records),
+        },
         versions=runs.versions(),
         tokenizer=tokenizer_info,
         devices=[str(device) for device in jax.devices()[: np.prod(config.mesh.shape)]],
@@ -386,40 +212,37 @@ def _run(
             "parameters": model_lib.parameter_count(model),
             "trainable_parameters": model_lib.parameter_count(model, trainable_only=True),
         },
-        artifacts=_artifacts(run_dir),
+        artifacts=lifecycle.artifacts(run_dir, checkpoints),
     )
     manifest.setdefault("created_at", runs.utc_now())
     manifest.setdefault("api_run_id", None)
 
     api_run_id: str | None = manifest["api_run_id"]
-    finished_before = (
-        previous is not None
-        and previous.get("status") == "succeeded"
-        and int(previous.get("final_step") or 0) >= config.training.max_steps
-    )
-    if finished_before:
+    if lifecycle.finished_before(previous, config.training.max_steps):
         reporter = None  # nothing left to train; the server already has the finished run
     if reporter is not None:
-        api_run_id = _register(reporter, config, manifest, loaded, run_id, api_run_id)
+        api_run_id = lifecycle.register(
+            reporter,
+            kind="sft",
+            config=config,
+            manifest=manifest,
+            run_id=run_id,
+            api_run_id=api_run_id,
+        )
         manifest["api_run_id"] = api_run_id
         reporter.start_heartbeat(api_run_id)
     runs.write_json(run_dir / runs.MANIFEST, manifest)
 
-    metrics_path = run_dir / runs.METRICS
-    earlier = runs.read_jsonl(metrics_path)
-    seen = {int(row["step"]) for row in earlier}
-    elapsed_offset = max((float(row.get("elapsed_s", 0.0)) for row in earlier), default=0.0)
-    schedule = learning_rate_schedule(config)
+    schedule = lifecycle.learning_rate_schedule(config)
+    rates = lifecycle.learning_rates(config, schedule)
     training = config.training
+    accumulation = training.gradient_accumulation_steps
+    eval_batches = _eval_batches(config, tokenizer, held_out.sft_records if held_out else None)
     trainer_config = peft_trainer.TrainingConfig(
-        eval_every_n_steps=training.max_steps + 1,
+        eval_every_n_steps=config.eval.every_steps or training.max_steps + 1,
         max_steps=training.max_steps,
-        gradient_accumulation_steps=(
-            training.gradient_accumulation_steps
-            if training.gradient_accumulation_steps > 1
-            else None
-        ),
-        checkpoint_root_directory=str((run_dir / runs.CHECKPOINTS).resolve()),
+        gradient_accumulation_steps=accumulation if accumulation > 1 else None,
+        checkpoint_root_directory=str(checkpoints.resolve()),
         checkpointing_options=ocp.CheckpointManagerOptions(
             save_interval_steps=training.checkpoint_every,
             max_to_keep=training.keep_checkpoints,
@@ -428,35 +251,60 @@ def _run(
         pbar_description=f"sft {run_id}",
     )
 
+    def step_values(step: int, seconds: float) -> dict[str, float]:
+        return {
+            "learning_rate": float(rates[min(step, len(rates)) - 1]),
+            "tokens_per_second": round(counter.step_tokens(step, accumulation) / seconds, 2),
+        }
+
+    step_log = StepLog(
+        config=config,
+        run_dir=run_dir,
+        reporter=reporter,
+        api_run_id=api_run_id,
+        console=_console(config),
+    )
+    evaluation = None
+    if held_out is not None:
+        generator = Generator.for_prompts(
+            LoadedModel(model, tokenizer, spec, run_id, run_id, api_run_id, None, tokenizer_info),
+            [record.prompt for record in held_out.records],
+            config.eval,
+            mesh,
+        )
+        evaluation = HeldOutEvaluation(
+            config=config,
+            run_dir=run_dir,
+            records=held_out.records,
+            generator=generator,
+            log=step_log,
+        )
+    hooks = RunHooks(
+        log=step_log,
+        step_values=step_values,
+        evaluation=evaluation,
+        eval_batches=len(eval_batches),
+        callback=step_callback,
+    )
+
     error: str | None = None
     trainer: Any = None
     start_step = 0
-    with metrics_path.open("a", encoding="utf-8") as metrics_file:
-        hooks = RunHooks(
-            config=config,
-            metrics_file=metrics_file,
-            seen_steps=seen,
-            schedule=schedule,
-            tokens=counter,
-            elapsed_offset=elapsed_offset,
-            reporter=reporter,
-            api_run_id=api_run_id,
-            callback=step_callback,
-        )
+    try:
         with mesh:
             try:
                 # Creating the trainer restores the latest checkpoint of the run, if any.
                 trainer = peft_trainer.PeftTrainer(
-                    model, make_optimizer(config, schedule), trainer_config
+                    model, lifecycle.make_optimizer(config, schedule), trainer_config
                 )
                 trainer.with_gen_model_input_fn(model_lib.model_inputs)
                 trainer.with_training_hooks(hooks)
                 start_step = int(trainer.train_steps)
                 if start_step:
                     tqdm.write(f"resuming {run_dir} from step {start_step}", file=sys.stderr)
-                with _SigintGuard(hooks):
-                    trainer.train(counter)
-            except _StopRequested:
+                with SigintGuard(hooks):
+                    trainer.train(counter, eval_batches or None)
+            except StopRequested:
                 trainer.close()
             except KeyboardInterrupt:
                 # A second Ctrl-C: stop now. The step in flight may have half-updated the
@@ -481,15 +329,16 @@ def _run(
                 error = f"{type(deferred).__name__}: {deferred}"
                 _finish(manifest, run_dir, reporter, api_run_id, "failed", error, trainer)
                 raise deferred
-            if hooks.stop_requested and trainer.train_steps < training.max_steps:
+            final_step = int(trainer.train_steps)
+            if hooks.stop_requested and final_step < training.max_steps:
                 status = "cancelled"
-                error = (
-                    f"interrupted after step {trainer.train_steps}; run the same command "
-                    "again to resume"
-                )
+                error = f"interrupted after step {final_step}; run the same command again to resume"
             else:
                 status = "succeeded"
-            final_step = int(trainer.train_steps)
+                if evaluation is not None and final_step not in evaluation.done:
+                    evaluation.run(final_step)
+    finally:
+        step_log.close()
 
     _finish(manifest, run_dir, reporter, api_run_id, status, error, trainer)
     if status == "cancelled":
@@ -501,44 +350,9 @@ def _run(
         status=status,
         start_step=start_step,
         final_step=final_step,
-        metrics=runs.read_jsonl(metrics_path),
+        metrics=runs.read_jsonl(run_dir / runs.METRICS),
         model=model,
         tokenizer=tokenizer,
-    )
-
-
-def _register(
-    reporter: Reporter,
-    config: Config,
-    manifest: dict[str, Any],
-    loaded: runs.LoadedData,
-    run_id: str,
-    api_run_id: str | None,
-) -> str:
-    """The run's server id: registered now, or (resuming) the one it has, set running again.
-    A run the server already has as succeeded cannot change: training it further is a new run
-    there, which records the run it continues."""
-    if api_run_id is not None:
-        try:
-            reporter.update_run(api_run_id, status="running")
-            return api_run_id
-        except ApiError as exc:
-            if exc.status != 409:
-                raise
-            log.info("the server's run %s is final; registering the continuation", api_run_id)
-    artifacts = dict(manifest["artifacts"])
-    if api_run_id is not None:
-        artifacts["continues_run"] = api_run_id
-    return reporter.create_run(
-        kind="sft",
-        name=config.run_name or run_id,
-        dataset_key=loaded.dataset_key,
-        base_model=_base_model_name(config),
-        config=config.resolved(),
-        seed=config.training.seed,
-        git_sha=manifest["git_sha"],
-        dataset_checksum=loaded.checksum,
-        artifacts=artifacts,
     )
 
 
@@ -552,44 +366,21 @@ def _finish(
     trainer: Any | None,
 ) -> None:
     rows = runs.read_jsonl(run_dir / runs.METRICS)
-    checkpoint_root = run_dir / runs.CHECKPOINTS
-    steps = (
-        sorted(int(p.name) for p in checkpoint_root.iterdir() if p.name.isdigit())
-        if checkpoint_root.exists()
-        else []
-    )
-    # Without a trainer (an abort) the run stands where its last checkpoint is.
-    final_step = int(trainer.train_steps) if trainer is not None else (steps[-1] if steps else 0)
-    manifest.update(
+    evals = runs.read_jsonl(run_dir / "evals.jsonl")
+    summary: dict[str, Any] = {
+        "first_loss": rows[0]["loss"] if rows else None,
+        "final_loss": rows[-1]["loss"] if rows else None,
+    }
+    if evals:
+        summary["held_out"] = {k: v for k, v in evals[-1].items() if k.startswith("eval/")}
+    lifecycle.finish(
+        manifest,
+        run_dir,
+        run_dir / runs.CHECKPOINTS,
+        reporter,
+        api_run_id,
         status=status,
         error=error,
-        finished_at=runs.utc_now(),
-        final_step=final_step,
-        final_loss=rows[-1]["loss"] if rows else None,
-        first_loss=rows[0]["loss"] if rows else None,
-        checkpoint_steps=steps,
+        final_step=int(trainer.train_steps) if trainer is not None else None,
+        summary=summary,
     )
-    manifest["artifacts"] = {
-        **manifest.get("artifacts", {}),
-        "final_step": final_step,
-        "checkpoint_steps": steps,
-    }
-    runs.write_json(run_dir / runs.MANIFEST, manifest)
-    if reporter is not None and api_run_id is not None:
-        reporter.stop_heartbeat()
-        reporter.flush_metrics(api_run_id)
-        summary = {
-            key: manifest[key]
-            for key in ("first_loss", "final_loss", "final_step")
-            if manifest.get(key) is not None
-        }
-        try:
-            reporter.update_run(
-                api_run_id,
-                status=status,
-                error=error,
-                artifacts=manifest["artifacts"],
-                summary=summary,
-            )
-        except ApiError as exc:
-            log.warning("could not mark run %s %s on the server: %s", api_run_id, status, exc)

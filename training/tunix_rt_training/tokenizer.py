@@ -10,6 +10,12 @@ normaliser and line-based training drop newlines, ``add_dummy_prefix`` puts a sp
 the completion (so the token boundary would differ from what the sampler sees), and splitting
 digits makes the model's sequences much longer. Every training text must survive
 ``decode(encode(text)) == text``; the build fails otherwise.
+
+A BPE trained on few texts has fewer pieces than asked for, and the model's embedding is sized
+to a multiple of :data:`VOCAB_MULTIPLE` (so it splits evenly over a mesh axis). The trained
+tokenizer is padded with ``<unusedN>`` pieces up to that size, as Gemma's own tokenizers are:
+every id the model can sample decodes (an untrained or sampling model would otherwise crash
+the decoder with "piece id is out of range"), and no text ever encodes to them.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ import hashlib
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import sentencepiece as spm
+from sentencepiece import sentencepiece_model_pb2
 
 from tunix_rt_backend.contracts import (
     ANSWER_END,
@@ -40,6 +48,8 @@ SPECIAL_SYMBOLS = (
     ANSWER_END,
 )
 TOKENIZER_FILE = "tokenizer.model"
+VOCAB_MULTIPLE = 128
+UNUSED_PIECE = "<unused{}>"
 
 
 class TokenizerError(ValueError):
@@ -71,11 +81,34 @@ def train_bpe(texts: Sequence[str], vocab_size: int) -> spm.SentencePieceProcess
         num_threads=1,
         minloglevel=2,
     )
-    processor = spm.SentencePieceProcessor(model_proto=model.getvalue())
+    processor = pad_vocabulary(
+        spm.SentencePieceProcessor(model_proto=model.getvalue()), VOCAB_MULTIPLE
+    )
     for text in texts:
         if processor.decode(processor.encode(text)) != text:
             raise TokenizerError(f"the trained tokenizer does not round-trip {text[:80]!r}")
     return processor
+
+
+def pad_vocabulary(
+    processor: spm.SentencePieceProcessor, multiple: int
+) -> spm.SentencePieceProcessor:
+    """``processor`` with ``<unusedN>`` pieces appended up to a multiple of ``multiple`` ids
+    (itself when it already is one). Encoding is unchanged: no text maps to the new pieces
+    unless it spells them out."""
+    size = processor.vocab_size()
+    target = -(-size // multiple) * multiple
+    if target == size:
+        return processor
+    model_proto: Any = sentencepiece_model_pb2.ModelProto  # type: ignore[attr-defined]
+    proto = model_proto()
+    proto.ParseFromString(processor.serialized_model_proto())
+    for index in range(target - size):
+        piece = proto.pieces.add()
+        piece.piece = UNUSED_PIECE.format(index)
+        piece.score = 0.0
+        piece.type = model_proto.SentencePiece.USER_DEFINED
+    return spm.SentencePieceProcessor(model_proto=proto.SerializeToString())
 
 
 def load(path: Path) -> spm.SentencePieceProcessor:

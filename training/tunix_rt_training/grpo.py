@@ -1,0 +1,441 @@
+"""``tunix-rt-train grpo``: reinforcement learning with Tunix's ``GRPOLearner``, rewarded by the
+workbench's own scorers.
+
+What a run does, in order:
+
+1. The starting policy: with ``init.run_dir``, that run's latest checkpoint (an sft run, full or
+   LoRA: adapters are folded into the weights), whose model and tokenizer the run then uses;
+   without it, the configured base model. The reference model is the starting policy, kept
+   fixed. With ``model.lora`` the run trains adapters on top of the policy (the reference then
+   shares its backbone), else every weight.
+2. The prompts: a ``prompt_only`` (or ``tunix_sft``) export, ``data.path`` or
+   ``data.dataset_key`` from the server; prompts longer than ``rollout.max_prompt_length``
+   tokens are left out (with a warning).
+3. Tunix's ``RLCluster`` (actor, reference and rollout on the configured mesh, the vanilla
+   rollout engine) and ``GRPOLearner`` with one reward function per scorer in ``rewards``
+   (:mod:`tunix_rt_training.rewards`). Each step samples ``grpo.num_generations``
+   completions for ``training.batch_size`` prompts (seeded by ``training.seed`` and the step),
+   scores them, and updates the policy.
+
+Per step ``metrics.jsonl`` gets loss, KL to the reference, learning rate, the mean reward per
+scorer and in total, its spread, the share of groups with equal rewards (no learning signal),
+the mean completion length and tokens/s. Every ``report.rollouts_every`` steps the step's
+groups go to ``rollouts/step-NNNNNN.jsonl`` and, with ``api.url``, to the server, which stores
+them as ``source="rollout"`` traces of the run. Held-out evaluation, checkpoints, Ctrl-C,
+resume and crashes work as for ``sft`` (:mod:`tunix_rt_training.sft`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jax
+import numpy as np
+import orbax.checkpoint as ocp
+from flax import nnx
+from tqdm import tqdm
+
+from tunix_rt_training import lifecycle, loading, runs
+from tunix_rt_training import model as model_lib
+from tunix_rt_training import tokenizer as tokenizer_lib
+from tunix_rt_training.config import Config
+from tunix_rt_training.data import DataError
+from tunix_rt_training.evaluate import Generator
+from tunix_rt_training.grpo_setup import StartingPolicy, console_line, effective_config
+from tunix_rt_training.hooks import (
+    HeldOutEvaluation,
+    Interrupted,
+    RunHooks,
+    SigintGuard,
+    StepCallback,
+    StepLog,
+    StepMetrics,
+    StopRequested,
+)
+from tunix_rt_training.loading import LoadedModel
+from tunix_rt_training.prompts import PromptBatches, PromptRecord
+from tunix_rt_training.reporting import Reporter
+from tunix_rt_training.rewards import RolloutRecorder, ScoreCache, reward_functions, write_rollouts
+
+log = logging.getLogger(__name__)
+
+__all__ = ["GrpoResult", "Interrupted", "StepMetrics", "run_grpo"]
+
+
+class StepClock:
+    """A GRPO step's wall time: from handing out its batch (its rollouts start) to handing out
+    the next one, less the held-out evaluation run in between (Tunix's trainer loop is entered
+    after the rollouts, so its hooks cannot time a whole step)."""
+
+    def __init__(self) -> None:
+        self.starts: dict[int, float] = {}
+
+    def started(self, index: int) -> None:
+        self.starts[index] = time.perf_counter()
+
+    def seconds(self, step: int, evaluations: Mapping[int, float]) -> float:
+        start = self.starts.get(step - 1)
+        if start is None:  # resumed: the batches before were only skipped
+            return float("inf")
+        end = self.starts.get(step, time.perf_counter())
+        # The evaluation of step k runs while step k + 1 is under way.
+        return max(end - start - evaluations.get(step - 1, 0.0), 1e-9)
+
+
+@dataclass(frozen=True, slots=True)
+class GrpoResult:
+    run_dir: Path
+    run_id: str
+    api_run_id: str | None
+    status: str
+    start_step: int
+    final_step: int
+    metrics: list[dict[str, Any]]
+    model: Any
+    tokenizer: Any
+
+
+def run_grpo(config: Config, *, step_callback: StepCallback | None = None) -> GrpoResult:
+    """Train as configured; see the module docstring. Raises :class:`Interrupted` after a
+    Ctrl-C (with a checkpoint written) and re-raises any crash (after marking the run)."""
+    config, parent = effective_config(config)
+    run_dir, run_id, previous = lifecycle.open_run(config, "grpo")
+    reporter = Reporter(config.api) if config.api.url else None
+    try:
+        mesh = model_lib.make_mesh(config.mesh)
+        start = StartingPolicy.load(config, parent, run_dir, mesh, reporter)
+        return _run(config, start, run_dir, run_id, previous, reporter, mesh, step_callback)
+    finally:
+        if reporter is not None:
+            reporter.close()
+
+
+def _fitting(records: list[PromptRecord], tokenizer: Any, limit: int) -> list[PromptRecord]:
+    """The records whose prompt (with BOS) fits in ``rollout.max_prompt_length`` tokens."""
+    kept = [r for r in records if len(tokenizer.encode(r.prompt)) + 1 <= limit]
+    if not kept:
+        raise DataError(f"no prompt fits rollout.max_prompt_length={limit} tokens; raise it")
+    if len(kept) < len(records):
+        log.warning(
+            "left out %d of %d prompts longer than rollout.max_prompt_length=%d tokens",
+            len(records) - len(kept),
+            len(records),
+            limit,
+        )
+    return kept
+
+
+def _run(
+    config: Config,
+    start: StartingPolicy,
+    run_dir: Path,
+    run_id: str,
+    previous: dict[str, Any] | None,
+    reporter: Reporter | None,
+    mesh: Any,
+    step_callback: StepCallback | None,
+) -> GrpoResult:
+    from tunix.rl import rl_cluster as rl_cluster_lib
+    from tunix.rl.grpo import grpo_learner
+    from tunix.rl.rollout import base_rollout
+
+    training, rollout = config.training, config.rollout
+    lifecycle.check_same_data(previous, start.train.checksum, start.train.source)
+    tokenizer = start.tokenizer
+    records = _fitting(start.train.records, tokenizer, rollout.max_prompt_length)
+
+    if config.model.lora is not None:
+        with mesh:
+            actor = model_lib.apply_lora(start.policy, config.model.lora, training.seed)
+            model_lib.shard_model(actor, mesh)
+        reference = start.policy  # the backbone the adapters sit on
+    else:
+        actor, reference = start.policy, nnx.clone(start.policy)
+    checkpoints = run_dir / runs.CHECKPOINTS
+    manifest = _manifest(config, start, run_dir, run_id, previous, actor, len(records))
+    api_run_id: str | None = manifest["api_run_id"]
+    if lifecycle.finished_before(previous, training.max_steps):
+        reporter = None
+    if reporter is not None:
+        api_run_id = lifecycle.register(
+            reporter,
+            kind="grpo",
+            config=config,
+            manifest=manifest,
+            run_id=run_id,
+            api_run_id=api_run_id,
+            parent_run_id=start.parent_api_run_id,
+        )
+        manifest["api_run_id"] = api_run_id
+        reporter.start_heartbeat(api_run_id)
+    runs.write_json(run_dir / runs.MANIFEST, manifest)
+
+    stop = rollout.stop_tokens or tokenizer_lib.stop_ids(tokenizer)
+    rollout_config = base_rollout.RolloutConfig(
+        max_tokens_to_generate=rollout.max_new_tokens,
+        max_prompt_length=rollout.max_prompt_length,
+        kv_cache_size=rollout.max_prompt_length + rollout.max_new_tokens,
+        temperature=rollout.temperature,
+        top_p=rollout.top_p,
+        top_k=rollout.top_k,
+        eos_tokens=stop,
+    )
+
+    clock = StepClock()
+
+    def seed_step(index: int) -> None:
+        # Without a seed the sampler draws with the same key every call.
+        rollout_config.seed = jax.random.PRNGKey((training.seed * 1_000_003 + index) % 2**32)
+        clock.started(index)
+
+    schedule = lifecycle.learning_rate_schedule(config)
+    rates = lifecycle.learning_rates(config, schedule)
+    accumulation = training.gradient_accumulation_steps
+    if training.batch_size % accumulation:
+        raise DataError(
+            f"training.batch_size={training.batch_size} must be a multiple of "
+            f"training.gradient_accumulation_steps={accumulation}"
+        )
+    micro = training.batch_size // accumulation if accumulation > 1 else None
+    cluster = rl_cluster_lib.RLCluster(
+        actor=actor,
+        reference=reference,
+        tokenizer=tokenizer,
+        cluster_config=rl_cluster_lib.ClusterConfig(
+            role_to_mesh={role: mesh for role in rl_cluster_lib.Role},
+            rollout_engine="vanilla",
+            offload_to_cpu=False,
+            training_config=rl_cluster_lib.RLTrainingConfig(
+                actor_optimizer=lifecycle.make_optimizer(config, schedule),
+                eval_every_n_steps=training.max_steps + 1,  # held-out evaluation is ours
+                max_steps=training.max_steps,
+                mini_batch_size=training.batch_size if micro else None,
+                train_micro_batch_size=micro,
+                checkpoint_root_directory=str(checkpoints.resolve()),
+                checkpointing_options=ocp.CheckpointManagerOptions(
+                    save_interval_steps=training.checkpoint_every,
+                    max_to_keep=training.keep_checkpoints,
+                ),
+                data_sharding_axis=("fsdp",),
+                pbar_description=f"grpo {run_id}",
+            ),
+            rollout_config=rollout_config,
+        ),
+    )
+    trainer = cluster.actor_trainer
+    cache = ScoreCache(list(config.rewards))
+    recorder = RolloutRecorder(
+        cache=cache,
+        weights=config.rewards,
+        num_generations=config.grpo.num_generations,
+        tokenizer=tokenizer,
+        step_of=lambda: int(trainer.train_steps) + 1,
+        rollouts_every=config.report.rollouts_every,
+        max_groups=config.report.rollout_groups,
+    )
+    learner = grpo_learner.GRPOLearner(
+        rl_cluster=cluster,
+        algo_config=grpo_learner.GRPOConfig(
+            num_generations=config.grpo.num_generations,
+            num_iterations=config.grpo.num_iterations,
+            beta=config.grpo.beta,
+            epsilon=config.grpo.epsilon,
+            loss_algo=config.grpo.loss_algo,
+        ),
+        reward_fns=reward_functions(config.rewards, cache),
+        metric_fns=[recorder],
+    )
+
+    step_log = StepLog(
+        config=config,
+        run_dir=run_dir,
+        reporter=reporter,
+        api_run_id=api_run_id,
+        console=console_line(config),
+    )
+
+    def step_values(step: int, seconds: float) -> dict[str, float]:
+        values: dict[str, float] = {"learning_rate": float(rates[min(step, len(rates)) - 1])}
+        with contextlib.suppress(ValueError):  # no KL logged (beta = 0)
+            history = trainer.metrics_logger.get_metric_history("actor", "kl", "train")
+            values["kl"] = float(np.asarray(history)[-1])
+        record = recorder.pop(step)
+        if record is None:
+            return values
+        values.update(record.values())
+        spent = evaluation.spent if evaluation is not None else {}
+        values["tokens_per_second"] = round(record.tokens / clock.seconds(step, spent), 2)
+        if record.report:
+            write_rollouts(run_dir, step, record.report)
+            if reporter is not None and api_run_id is not None:
+                reporter.queue_rollouts(step, recorder.report_body(record))
+                reporter.flush_rollouts(api_run_id)
+        return values
+
+    evaluation = None
+    if start.held_out is not None:
+        generator = Generator.for_prompts(
+            LoadedModel(trainer.model, tokenizer, start.spec, run_id, run_id, None, None, {}),
+            [record.prompt for record in start.held_out.records],
+            config.eval,
+            mesh,
+        )
+        evaluation = HeldOutEvaluation(
+            config=config,
+            run_dir=run_dir,
+            records=start.held_out.records,
+            generator=generator,
+            log=step_log,
+            weights=config.rewards,
+        )
+    hooks = RunHooks(
+        log=step_log,
+        step_values=step_values,
+        evaluation=evaluation,
+        callback=step_callback,
+        time_from_train_start=False,
+    )
+    trainer.with_training_hooks(hooks)
+    start_step = int(trainer.train_steps)
+    if start_step:
+        tqdm.write(f"resuming {run_dir} from step {start_step}", file=sys.stderr)
+    batches = PromptBatches(
+        records, training.batch_size, training.seed, config.data.shuffle, on_batch=seed_step
+    )
+
+    error: str | None = None
+    status = "succeeded"
+    try:
+        with mesh:
+            try:
+                with SigintGuard(hooks):
+                    if start_step < training.max_steps:
+                        learner.train(batches)
+            except StopRequested:
+                cluster.close()
+            except KeyboardInterrupt:
+                with contextlib.suppress(Exception):
+                    trainer.checkpoint_manager.close()  # let in-flight saves finish
+                error = "aborted by a second Ctrl-C; running again resumes from the last checkpoint"
+                _finish(manifest, run_dir, reporter, api_run_id, "cancelled", error, None)
+                raise Interrupted(error) from None
+            except BaseException as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                try:
+                    cluster.close()
+                except Exception as close_exc:  # the crash may have left no usable state
+                    log.warning("could not save a checkpoint after the crash: %s", close_exc)
+                _finish(manifest, run_dir, reporter, api_run_id, "failed", error, trainer)
+                raise
+            if hooks.deferred_error is not None:
+                deferred = hooks.deferred_error
+                error = f"{type(deferred).__name__}: {deferred}"
+                _finish(manifest, run_dir, reporter, api_run_id, "failed", error, trainer)
+                raise deferred
+            final_step = int(trainer.train_steps)
+            if hooks.stop_requested and final_step < training.max_steps:
+                status = "cancelled"
+                error = f"interrupted after step {final_step}; run the same command again to resume"
+            elif evaluation is not None and final_step not in evaluation.done:
+                evaluation.run(final_step)
+    finally:
+        step_log.close()
+
+    _finish(manifest, run_dir, reporter, api_run_id, status, error, trainer)
+    if status == "cancelled":
+        raise Interrupted(error)
+    return GrpoResult(
+        run_dir=run_dir,
+        run_id=run_id,
+        api_run_id=api_run_id,
+        status=status,
+        start_step=start_step,
+        final_step=final_step,
+        metrics=runs.read_jsonl(run_dir / runs.METRICS),
+        model=trainer.model,
+        tokenizer=tokenizer,
+    )
+
+
+def _manifest(
+    config: Config,
+    start: StartingPolicy,
+    run_dir: Path,
+    run_id: str,
+    previous: dict[str, Any] | None,
+    actor: Any,
+    prompts: int,
+) -> dict[str, Any]:
+    manifest: dict[str, Any] = dict(previous or {})
+    manifest.update(
+        run_id=run_id,
+        kind="grpo",
+        status="running",
+        config=config.resolved(),
+        seed=config.training.seed,
+        git_sha=runs.git_sha(),
+        parent=start.parent_info,
+        dataset_key=start.train.dataset_key,
+        dataset_checksum=start.train.checksum,
+        data_source=start.train.source,
+        held_out_data=start.held_out_info,
+        versions=runs.versions(),
+        tokenizer=start.tokenizer_info,
+        devices=[str(device) for device in jax.devices()[: np.prod(config.mesh.shape)]],
+        data={"records": len(start.train.records), "prompts": prompts},
+        model={
+            "preset": config.model.preset,
+            "family": start.spec.family,
+            "lora": config.model.lora is not None,
+            "parameters": model_lib.parameter_count(actor),
+            "trainable_parameters": model_lib.parameter_count(actor, trainable_only=True),
+        },
+        rewards=dict(config.rewards),
+        artifacts=lifecycle.artifacts(
+            run_dir, run_dir / runs.CHECKPOINTS / loading.GRPO_CHECKPOINTS
+        ),
+    )
+    manifest.setdefault("created_at", runs.utc_now())
+    manifest.setdefault("api_run_id", None)
+    return manifest
+
+
+def _finish(
+    manifest: dict[str, Any],
+    run_dir: Path,
+    reporter: Reporter | None,
+    api_run_id: str | None,
+    status: str,
+    error: str | None,
+    trainer: Any | None,
+) -> None:
+    rows = runs.read_jsonl(run_dir / runs.METRICS)
+    evals = runs.read_jsonl(run_dir / "evals.jsonl")
+    summary: dict[str, Any] = {
+        "first_reward": rows[0].get("reward/total") if rows else None,
+        "final_reward": rows[-1].get("reward/total") if rows else None,
+        "final_loss": rows[-1].get("loss") if rows else None,
+    }
+    if evals:
+        summary["held_out_before"] = {k: v for k, v in evals[0].items() if k.startswith("eval/")}
+        summary["held_out"] = {k: v for k, v in evals[-1].items() if k.startswith("eval/")}
+    if reporter is not None and api_run_id is not None:
+        reporter.flush_rollouts(api_run_id)
+    lifecycle.finish(
+        manifest,
+        run_dir,
+        run_dir / runs.CHECKPOINTS / loading.GRPO_CHECKPOINTS,
+        reporter,
+        api_run_id,
+        status=status,
+        error=error,
+        final_step=int(trainer.train_steps) if trainer is not None else None,
+        summary=summary,
+    )
