@@ -97,7 +97,11 @@ def test_answer_only_has_the_same_problems_without_steps() -> None:
     fields = trace_fields(spec.model_copy(update={"answer_only": True}))
     assert fields[0]["tags"] == ["arithmetic", f"steps-{len(full[0].steps)}", "answer-only"]
     assert fields[0]["steps"] == []
-    assert trace_fields(spec)[0]["tags"] == ["arithmetic", f"steps-{len(full[0].steps)}"]
+    assert trace_fields(spec)[0]["tags"] == [
+        "arithmetic",
+        f"steps-{len(full[0].steps)}",
+        "worked",
+    ]
     assert trace_fields(spec)[0]["source"] == "arithmetic"
 
 

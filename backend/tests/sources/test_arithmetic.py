@@ -42,7 +42,7 @@ async def test_generate_stores_the_traces_then_nothing_new(client: AsyncClient) 
         generated = expected[trace["prompt"]]
         assert [s["content"] for s in trace["steps"]] == [s.content for s in generated.steps]
         assert trace["final_answer"] == trace["reference_answer"] == generated.final_answer
-        assert trace["tags"] == ["arithmetic", f"steps-{len(generated.steps)}"]
+        assert trace["tags"] == ["arithmetic", f"steps-{len(generated.steps)}", "worked"]
         assert trace["metadata"] == generated.metadata
 
 

@@ -184,9 +184,9 @@ def _too_small(spec: ArithmeticSpec, found: int, draws: int) -> str:
 
 
 def trace_tags(difficulty: int, answer_only: bool) -> list[str]:
-    """``["arithmetic", "steps-<k>"]``, plus ``"answer-only"`` for the variant without steps."""
-    tags = [SOURCE, f"steps-{difficulty}"]
-    return [*tags, "answer-only"] if answer_only else tags
+    """``["arithmetic", "steps-<k>"]`` plus ``"worked"``, or ``"answer-only"`` for the variant
+    without steps (so a dataset can take either: ``--tag worked``)."""
+    return [SOURCE, f"steps-{difficulty}", "answer-only" if answer_only else "worked"]
 
 
 def _metadata(spec: ArithmeticSpec, index: int, problem: Problem) -> dict[str, Any]:
