@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from tunix_rt_backend.contracts import gsm8k_to_trace
 from tunix_rt_training.config import Config, load_config
 
 TRAINING_DIR = Path(__file__).resolve().parents[1]
 REPO_DIR = TRAINING_DIR.parent
 SAMPLE_DATA = TRAINING_DIR / "data" / "gsm8k_16.tunix_sft.jsonl"
 TINY_CONFIG = TRAINING_DIR / "configs" / "sft_tiny.yaml"
+GRPO_CONFIG = TRAINING_DIR / "configs" / "grpo_tiny.yaml"
+# The first 16 rows of GSM8K's train split (MIT licence, github.com/openai/grade-school-math).
+RAW_GSM8K = Path(__file__).with_name("gsm8k_16.raw.jsonl")
+KEY = "key-123"
+DATASET = "tiny-gsm8k-v1"
 
 ConfigFactory = Callable[..., Config]
 
@@ -44,3 +56,68 @@ def make_config(tmp_path: Path) -> ConfigFactory:
         return load_config(TINY_CONFIG, [f"data.path={SAMPLE_DATA}", *overrides])
 
     return factory
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """A real ``tunix-rt serve`` (SQLite, API keys on) holding the 16 GSM8K rows as traces and
+    the dataset ``tiny-gsm8k-v1`` (a quarter of it held out)."""
+    root = tmp_path_factory.mktemp("server")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "TUNIX_RT_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'rt.db'}",
+        "TUNIX_RT_DATASETS_DIR": str(root / "datasets"),
+        "TUNIX_RT_API_KEYS": KEY,
+    }
+    serve = Path(sys.executable).with_name("tunix-rt")
+    log = (root / "server.log").open("w")
+    process = subprocess.Popen(
+        [str(serve), "serve", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    client = httpx.Client(
+        base_url=f"http://127.0.0.1:{port}",
+        headers={"Authorization": f"Bearer {KEY}"},
+        timeout=60,
+    )
+    try:
+        for _ in range(120):
+            try:
+                if client.get("/api/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None:
+                pytest.fail((root / "server.log").read_text())
+            time.sleep(0.25)
+        else:
+            pytest.fail("tunix-rt serve did not come up")
+        traces = []
+        for index, line in enumerate(RAW_GSM8K.read_text().splitlines()):
+            row = json.loads(line)
+            trace = gsm8k_to_trace(row["question"], row["answer"], metadata={"index": index})
+            traces.append({**trace.model_dump(exclude={"id"}), "source": "gsm8k"})
+        assert client.post("/api/traces/batch", json={"traces": traces}).status_code == 201
+        build = client.post(
+            "/api/datasets/build",
+            json={
+                "dataset_name": "tiny-gsm8k",
+                "dataset_version": "v1",
+                "filters": {"source": "gsm8k"},
+                "limit": 16,
+                "split": {"eval_fraction": 0.25},
+            },
+        )
+        assert build.status_code == 201, build.text
+        assert build.json()["dataset_key"] == DATASET
+        yield client
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()

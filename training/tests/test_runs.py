@@ -114,3 +114,32 @@ def test_restored_checkpoint_generates_what_the_trained_model_did(reference: Sft
         {},
     )
     assert evaluate.generate(untrained, prompts, config, mesh) != in_memory
+
+
+@pytest.mark.slow
+def test_sft_evaluates_its_held_out_records_during_training(tmp_path: Path) -> None:
+    result = run_sft(
+        small(
+            tmp_path / "run",
+            f"data.eval_path={SAMPLE_DATA}",
+            "eval.every_steps=6",
+            "eval.limit=4",
+            "eval.max_new_tokens=8",
+        )
+    )
+    evals = read_jsonl(result.run_dir / "evals.jsonl")
+    assert [row["step"] for row in evals] == [0, 6, 12]
+    for row in evals:
+        assert row["count"] == 4
+        assert {"eval/answer_match", "eval/format_exact", "eval/loss"} <= set(row)
+    # Validation loss on held-out records falls as the model learns their format.
+    assert evals[-1]["eval/loss"] < evals[0]["eval/loss"]
+    outputs = read_jsonl(result.run_dir / "evals" / "step-000012.jsonl")
+    assert len(outputs) == 4
+    assert all("response" in row and "scores" in row for row in outputs)
+    # Training rows stay training rows: one per step, no evaluation keys.
+    rows = read_jsonl(result.run_dir / "metrics.jsonl")
+    assert [row["step"] for row in rows] == list(range(1, 13))
+    assert not any(key.startswith("eval/") for row in rows for key in row)
+    manifest = json.loads((result.run_dir / "run_manifest.json").read_text())
+    assert manifest["held_out"]["eval/loss"] == evals[-1]["eval/loss"]

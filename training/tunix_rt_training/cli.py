@@ -56,6 +56,20 @@ def _parser() -> argparse.ArgumentParser:
         "--resamples", type=int, default=2_000, help="bootstrap resamples (the server's 2,000)"
     )
     report.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    report.add_argument(
+        "--reward",
+        action="append",
+        default=[],
+        metavar="NAME=WEIGHT",
+        help="add a row for the weighted sum of these scorers (repeatable)",
+    )
+    report.add_argument(
+        "--rewards-of",
+        type=Path,
+        default=None,
+        metavar="GRPO_RUN_DIR",
+        help="add a row for the reward a grpo run optimised (its rewards' weights)",
+    )
     return parser
 
 
@@ -148,12 +162,13 @@ def _eval(config: Config) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from tunix_rt_training.report import write_report
+    from tunix_rt_training.report import parse_weights, write_report
     from tunix_rt_training.runs import RunError
 
     try:
+        weights = parse_weights(args.reward, args.rewards_of)
         _, text = write_report(
-            args.before, args.after, args.out, args.examples, args.resamples, args.seed
+            args.before, args.after, args.out, args.examples, args.resamples, args.seed, weights
         )
     except RunError as exc:
         print(f"tunix-rt-train report: {exc}", file=sys.stderr)

@@ -448,8 +448,10 @@ def _describe(exc: ValidationError, source: str) -> str:
             lines.append(f"  {location}: unknown key{hint}")
         else:
             message = error["msg"].removeprefix("Value error, ")
-            where = location or "(top level)"
-            lines.append(f"  {where}: {message} (got {error.get('input')!r})")
+            if location:
+                lines.append(f"  {location}: {message} (got {error.get('input')!r})")
+            else:  # a rule across sections: the input is the whole config
+                lines.append(f"  {message}")
     return "\n".join(lines)
 
 

@@ -80,10 +80,10 @@ class StepClock:
     def started(self, index: int) -> None:
         self.starts[index] = time.perf_counter()
 
-    def seconds(self, step: int, evaluations: Mapping[int, float]) -> float:
+    def seconds(self, step: int, evaluations: Mapping[int, float]) -> float | None:
         start = self.starts.get(step - 1)
-        if start is None:  # resumed: the batches before were only skipped
-            return float("inf")
+        if start is None:
+            return None
         end = self.starts.get(step, time.perf_counter())
         # The evaluation of step k runs while step k + 1 is under way.
         return max(end - start - evaluations.get(step - 1, 0.0), 1e-9)
@@ -271,7 +271,10 @@ def _run(
             return values
         values.update(record.values())
         spent = evaluation.spent if evaluation is not None else {}
-        values["tokens_per_second"] = round(record.tokens / clock.seconds(step, spent), 2)
+        step_s = clock.seconds(step, spent)
+        if step_s is not None:  # unknown for the first step after a resume
+            values["tokens_per_second"] = round(record.tokens / step_s, 2)
+            values["step_s"] = round(step_s, 4)
         if record.report:
             write_rollouts(run_dir, step, record.report)
             if reporter is not None and api_run_id is not None:

@@ -7,6 +7,10 @@ it from a paired percentile bootstrap. The statistics are the contracts package'
 ``random.Random(0)``), the very function behind the server's
 ``GET /api/evaluations/compare``, so the report and the dashboard print the same numbers.
 
+With reward weights (``--reward answer_match=2 --reward format_exact=1``, or ``--rewards-of
+GRPO_RUN_DIR`` for the weights a GRPO run trained with) a ``reward`` row compares the weighted
+sum of those scorers per item: the held-out value of what GRPO optimises.
+
 "Fixed" items went from below to the top of ``answer_match`` (wrong → right), "broken" ones
 the other way, by the server's rule. A few examples are shown side by side: fixed first, then
 broken, then unchanged.
@@ -15,7 +19,7 @@ broken, then unchanged.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,11 +76,26 @@ def load_evaluation(path: Path) -> Evaluation:
     return Evaluation(path, name, outputs)
 
 
+REWARD_ROW = "reward"
+
+
+def _values(
+    evaluation: Evaluation, keys: Sequence[str], name: str, weights: Mapping[str, float]
+) -> list[float]:
+    if name != REWARD_ROW:
+        return [float(evaluation.outputs[key]["scores"][name]) for key in keys]
+    return [
+        sum(w * float(evaluation.outputs[key]["scores"][n]) for n, w in weights.items())
+        for key in keys
+    ]
+
+
 def compare(
     before: Evaluation,
     after: Evaluation,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
+    weights: Mapping[str, float] | None = None,
 ) -> Delta:
     paired = [key for key in before.outputs if key in after.outputs]
     if not paired:
@@ -92,11 +111,18 @@ def compare(
             for key in paired
         )
     ]
+    weights = dict(weights or {})
+    missing = [name for name in weights if name not in names]
+    if missing:
+        raise runs.RunError(
+            f"the reward weighs scorers these evaluations do not both have: {missing}; "
+            "evaluate with them (eval.scorers)"
+        )
     scorers = []
-    for name in names:
+    for name in [*names, *([REWARD_ROW] if weights else [])]:
         result = paired_mean_delta(
-            [float(before.outputs[key]["scores"][name]) for key in paired],
-            [float(after.outputs[key]["scores"][name]) for key in paired],
+            _values(before, paired, name, weights),
+            _values(after, paired, name, weights),
             resamples=resamples,
             seed=seed,
         )
@@ -155,7 +181,16 @@ def _id_list(ids: Sequence[str], limit: int = 50) -> str:
     return shown + (f" … and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-def render(delta: Delta, examples: int = 3, resamples: int = DEFAULT_RESAMPLES) -> str:
+def reward_label(weights: Mapping[str, float]) -> str:
+    return " + ".join(f"{weight:g} {name}" for name, weight in weights.items())
+
+
+def render(
+    delta: Delta,
+    examples: int = 3,
+    resamples: int = DEFAULT_RESAMPLES,
+    weights: Mapping[str, float] | None = None,
+) -> str:
     lines = [
         "# Evaluation delta",
         "",
@@ -172,8 +207,11 @@ def render(delta: Delta, examples: int = 3, resamples: int = DEFAULT_RESAMPLES) 
         "|---|---:|---:|---:|---|",
     ]
     for row in delta.scorers:
+        label = row.name
+        if row.name == REWARD_ROW and weights:
+            label = f"**reward** ({reward_label(weights)})"
         lines.append(
-            f"| {row.name} | {row.before:.3f} | {row.after:.3f} | {_fmt(row.delta)} | "
+            f"| {label} | {row.before:.3f} | {row.after:.3f} | {_fmt(row.delta)} | "
             f"[{row.low:+.3f}, {row.high:+.3f}] |"
         )
     lines += [
@@ -239,6 +277,25 @@ def as_json(delta: Delta) -> dict[str, Any]:
     }
 
 
+def parse_weights(items: Sequence[str], rewards_of: Path | None) -> dict[str, float]:
+    """``--reward NAME=WEIGHT`` items, after the rewards a GRPO run (``--rewards-of``) used."""
+    weights: dict[str, float] = {}
+    if rewards_of is not None:
+        manifest = runs.read_json(rewards_of / runs.MANIFEST)
+        if not isinstance(manifest.get("rewards"), dict):
+            raise runs.RunError(f"{rewards_of} is not a grpo run (its manifest has no rewards)")
+        weights.update({str(k): float(v) for k, v in manifest["rewards"].items()})
+    for item in items:
+        name, sep, raw = item.partition("=")
+        try:
+            weights[name.strip()] = float(raw)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise runs.RunError(f"--reward {item!r} is not NAME=WEIGHT (e.g. answer_match=2)")
+    return weights
+
+
 def write_report(
     before_dir: Path,
     after_dir: Path,
@@ -246,9 +303,12 @@ def write_report(
     examples: int = 3,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
+    weights: Mapping[str, float] | None = None,
 ) -> tuple[Delta, str]:
-    delta = compare(load_evaluation(before_dir), load_evaluation(after_dir), resamples, seed)
-    text = render(delta, examples, resamples)
+    delta = compare(
+        load_evaluation(before_dir), load_evaluation(after_dir), resamples, seed, weights
+    )
+    text = render(delta, examples, resamples, weights)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
