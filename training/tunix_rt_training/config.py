@@ -14,11 +14,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     AliasChoices,
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -26,6 +24,11 @@ from pydantic import (
 )
 
 from tunix_rt_backend.contracts import SCORERS
+from tunix_rt_training.config_rl import GrpoConfig, InitConfig, ReportConfig, RolloutConfig
+from tunix_rt_training.overrides import ConfigError, apply_overrides, read_yaml
+
+__all__ = ["Config", "ConfigError", "apply_overrides", "build_config", "load_config"]
+from tunix_rt_training.section import Section
 
 ModelPreset = Literal["tiny", "gemma3-1b", "gemma2-2b"]
 MODEL_PRESETS: tuple[ModelPreset, ...] = ("tiny", "gemma3-1b", "gemma2-2b")
@@ -39,15 +42,7 @@ DEFAULT_LORA_MODULES = (
 REDACTED = "<redacted>"
 
 
-class ConfigError(ValueError):
-    """A configuration a run cannot start with; the message says which key and why."""
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DataConfig(_Section):
+class DataConfig(Section):
     path: Path | None = Field(
         default=None,
         description="A JSONL export: `tunix_sft` for sft, `prompt_only` (or `tunix_sft`) for "
@@ -93,7 +88,7 @@ class DataConfig(_Section):
         return self.eval_path is not None or self.eval_split is not None
 
 
-class ApiConfig(_Section):
+class ApiConfig(Section):
     url: str | None = Field(
         default=None, description="tunix-rt server to report to, e.g. http://127.0.0.1:8000."
     )
@@ -117,7 +112,7 @@ class ApiConfig(_Section):
         return value
 
 
-class OutputConfig(_Section):
+class OutputConfig(Section):
     dir: Path | None = Field(
         default=None,
         description="Run directory; default artifacts/training_runs/<run_id>/ "
@@ -125,7 +120,7 @@ class OutputConfig(_Section):
     )
 
 
-class TrainingConfig(_Section):
+class TrainingConfig(Section):
     max_steps: int = Field(default=100, ge=1)
     batch_size: int = Field(default=8, ge=1, description="Rows per optimizer micro-step.")
     seq_len: int = Field(default=512, ge=16, description="Tokens per row.")
@@ -141,7 +136,7 @@ class TrainingConfig(_Section):
     log_every: int = Field(default=10, ge=1, description="Console line every N steps.")
 
 
-class LoraConfig(_Section):
+class LoraConfig(Section):
     rank: int = Field(default=16, ge=1)
     alpha: float = Field(default=32.0, gt=0)
     modules: str = Field(
@@ -149,7 +144,7 @@ class LoraConfig(_Section):
     )
 
 
-class TinyModelConfig(_Section):
+class TinyModelConfig(Section):
     """Shape of the random-init Gemma 3 used by preset ``tiny``."""
 
     num_layers: int = Field(default=2, ge=1)
@@ -174,7 +169,7 @@ class TinyModelConfig(_Section):
         return self
 
 
-class ModelConfig(_Section):
+class ModelConfig(Section):
     preset: ModelPreset = "tiny"
     weights_dir: Path | None = Field(
         default=None, description="Local weights (required for the Gemma presets)."
@@ -195,7 +190,7 @@ class ModelConfig(_Section):
         return self
 
 
-class TokenizerConfig(_Section):
+class TokenizerConfig(Section):
     path: Path | None = Field(
         default=None,
         description="A sentencepiece tokenizer.model. Preset `tiny` without one trains a BPE "
@@ -204,7 +199,7 @@ class TokenizerConfig(_Section):
     vocab_size: int = Field(default=1000, ge=300, description="Size of the BPE built for `tiny`.")
 
 
-class MeshConfig(_Section):
+class MeshConfig(Section):
     shape: tuple[int, int] = Field(default=(1, 1), description="(fsdp, tp) device counts.")
     axes: tuple[str, str] = ("fsdp", "tp")
 
@@ -225,7 +220,7 @@ class MeshConfig(_Section):
         return value
 
 
-class EvalConfig(_Section):
+class EvalConfig(Section):
     name: str | None = Field(default=None, description="Evaluation name (default derived).")
     every_steps: int | None = Field(
         default=None,
@@ -254,51 +249,7 @@ def check_scorers(names: Sequence[str]) -> None:
         raise ValueError(f"unknown scorers {unknown}; known: {', '.join(SCORERS)}")
 
 
-class InitConfig(_Section):
-    run_dir: Path | None = Field(
-        default=None,
-        description="grpo: start from this training run's latest checkpoint (an sft run, full "
-        "or LoRA); its model and tokenizer are used and it becomes the run's parent.",
-    )
-
-
-class GrpoConfig(_Section):
-    """Tunix's ``GRPOConfig`` fields (tunix.rl.grpo.grpo_learner)."""
-
-    num_generations: int = Field(default=4, ge=2, description="Completions per prompt (G).")
-    num_iterations: int = Field(default=1, ge=1, description="Updates per batch of rollouts.")
-    beta: float = Field(default=0.04, ge=0, description="KL penalty to the reference model.")
-    epsilon: float = Field(default=0.2, gt=0, description="Clipping of the policy ratio.")
-    loss_algo: Literal["grpo", "gspo-token"] = "grpo"
-
-
-class RolloutConfig(_Section):
-    temperature: float = Field(default=0.9, gt=0)
-    top_p: float = Field(default=1.0, gt=0, le=1)
-    top_k: int | None = Field(default=None, ge=1)
-    max_prompt_length: int = Field(
-        default=256, ge=8, description="Longer prompts are left out of training (warned)."
-    )
-    max_new_tokens: int = Field(default=256, ge=1)
-    stop_tokens: list[int] | None = Field(
-        default=None,
-        description="Ids that end a completion; null: the tokenizer's EOS and <end_of_turn> "
-        "(ids 1 and 106 for real Gemma 3).",
-    )
-
-
-class ReportConfig(_Section):
-    rollouts_every: int = Field(
-        default=10,
-        ge=0,
-        description="grpo with api.url: store every Nth step's rollouts as traces; 0: never.",
-    )
-    rollout_groups: int | None = Field(
-        default=None, ge=1, description="At most this many prompt groups per stored step."
-    )
-
-
-class Config(_Section):
+class Config(Section):
     run_name: str | None = Field(default=None, description="Label for the run (default: id).")
     data: DataConfig = Field(default_factory=DataConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
@@ -367,61 +318,6 @@ class Config(_Section):
 
 
 # --------------------------------------------------------------------------- loading
-
-
-def parse_override(item: str) -> tuple[list[str], Any]:
-    """``"a.b=value"`` as (``["a", "b"]``, value parsed as a YAML scalar or flow list)."""
-    key, sep, raw = item.partition("=")
-    key = key.strip()
-    if not sep or not key:
-        raise ConfigError(f"override {item!r} is not key=value (e.g. training.max_steps=10)")
-    parts = key.split(".")
-    if any(not part for part in parts):
-        raise ConfigError(f"override {item!r} has an empty part in its key")
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"override {item!r}: the value is not valid YAML ({exc})") from None
-    return parts, value
-
-
-def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
-    """A copy of ``data`` with each ``key=value`` set (later ones win)."""
-    result: dict[str, Any] = _deep_copy(data)
-    for item in overrides:
-        parts, value = parse_override(item)
-        node = result
-        for depth, part in enumerate(parts[:-1]):
-            child = node.get(part)
-            if child is None:
-                child = {}
-                node[part] = child
-            elif not isinstance(child, dict):
-                where = ".".join(parts[: depth + 1])
-                raise ConfigError(f"override {item!r}: {where} is a value, not a section with keys")
-            node = child
-        node[parts[-1]] = value
-    return result
-
-
-def _deep_copy(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _deep_copy(v) if isinstance(v, Mapping) else v for k, v in data.items()}
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"config {path} is not valid YAML: {exc}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"config {path} must be a mapping of sections, not {type(data).__name__}")
-    return data
 
 
 def build_config(data: Mapping[str, Any], source: str = "config") -> Config:

@@ -38,31 +38,33 @@ from typing import Any
 
 import jax
 import numpy as np
-import orbax.checkpoint as ocp
-from flax import nnx
 from tqdm import tqdm
 
 from tunix_rt_training import lifecycle, loading, runs
 from tunix_rt_training import model as model_lib
-from tunix_rt_training import tokenizer as tokenizer_lib
 from tunix_rt_training.config import Config
 from tunix_rt_training.data import DataError
 from tunix_rt_training.evaluate import Generator
-from tunix_rt_training.grpo_setup import StartingPolicy, console_line, effective_config
+from tunix_rt_training.grpo_setup import (
+    StartingPolicy,
+    build_learner,
+    console_line,
+    effective_config,
+    policies,
+)
 from tunix_rt_training.hooks import (
     HeldOutEvaluation,
     Interrupted,
     RunHooks,
-    SigintGuard,
     StepCallback,
     StepLog,
     StepMetrics,
-    StopRequested,
+    train_guarded,
 )
 from tunix_rt_training.loading import LoadedModel
 from tunix_rt_training.prompts import PromptBatches, PromptRecord
 from tunix_rt_training.reporting import Reporter
-from tunix_rt_training.rewards import RolloutRecorder, ScoreCache, reward_functions, write_rollouts
+from tunix_rt_training.rewards import write_rollouts
 
 log = logging.getLogger(__name__)
 
@@ -142,22 +144,12 @@ def _run(
     mesh: Any,
     step_callback: StepCallback | None,
 ) -> GrpoResult:
-    from tunix.rl import rl_cluster as rl_cluster_lib
-    from tunix.rl.grpo import grpo_learner
-    from tunix.rl.rollout import base_rollout
-
     training, rollout = config.training, config.rollout
     lifecycle.check_same_data(previous, start.train.checksum, start.train.source)
     tokenizer = start.tokenizer
     records = _fitting(start.train.records, tokenizer, rollout.max_prompt_length)
 
-    if config.model.lora is not None:
-        with mesh:
-            actor = model_lib.apply_lora(start.policy, config.model.lora, training.seed)
-            model_lib.shard_model(actor, mesh)
-        reference = start.policy  # the backbone the adapters sit on
-    else:
-        actor, reference = start.policy, nnx.clone(start.policy)
+    actor, reference = policies(config, start, mesh)
     checkpoints = run_dir / runs.CHECKPOINTS
     manifest = _manifest(config, start, run_dir, run_id, previous, actor, len(records))
     api_run_id: str | None = manifest["api_run_id"]
@@ -177,81 +169,24 @@ def _run(
         reporter.start_heartbeat(api_run_id)
     runs.write_json(run_dir / runs.MANIFEST, manifest)
 
-    stop = rollout.stop_tokens or tokenizer_lib.stop_ids(tokenizer)
-    rollout_config = base_rollout.RolloutConfig(
-        max_tokens_to_generate=rollout.max_new_tokens,
-        max_prompt_length=rollout.max_prompt_length,
-        kv_cache_size=rollout.max_prompt_length + rollout.max_new_tokens,
-        temperature=rollout.temperature,
-        top_p=rollout.top_p,
-        top_k=rollout.top_k,
-        eos_tokens=stop,
-    )
-
     clock = StepClock()
-
-    def seed_step(index: int) -> None:
-        # Without a seed the sampler draws with the same key every call.
-        rollout_config.seed = jax.random.PRNGKey((training.seed * 1_000_003 + index) % 2**32)
-        clock.started(index)
-
     schedule = lifecycle.learning_rate_schedule(config)
     rates = lifecycle.learning_rates(config, schedule)
-    accumulation = training.gradient_accumulation_steps
-    if training.batch_size % accumulation:
-        raise DataError(
-            f"training.batch_size={training.batch_size} must be a multiple of "
-            f"training.gradient_accumulation_steps={accumulation}"
-        )
-    micro = training.batch_size // accumulation if accumulation > 1 else None
-    cluster = rl_cluster_lib.RLCluster(
+    parts = build_learner(
+        config,
         actor=actor,
         reference=reference,
         tokenizer=tokenizer,
-        cluster_config=rl_cluster_lib.ClusterConfig(
-            role_to_mesh={role: mesh for role in rl_cluster_lib.Role},
-            rollout_engine="vanilla",
-            offload_to_cpu=False,
-            training_config=rl_cluster_lib.RLTrainingConfig(
-                actor_optimizer=lifecycle.make_optimizer(config, schedule),
-                eval_every_n_steps=training.max_steps + 1,  # held-out evaluation is ours
-                max_steps=training.max_steps,
-                mini_batch_size=training.batch_size if micro else None,
-                train_micro_batch_size=micro,
-                checkpoint_root_directory=str(checkpoints.resolve()),
-                checkpointing_options=ocp.CheckpointManagerOptions(
-                    save_interval_steps=training.checkpoint_every,
-                    max_to_keep=training.keep_checkpoints,
-                ),
-                data_sharding_axis=("fsdp",),
-                pbar_description=f"grpo {run_id}",
-            ),
-            rollout_config=rollout_config,
-        ),
+        mesh=mesh,
+        checkpoints=checkpoints,
+        schedule=schedule,
+        description=f"grpo {run_id}",
     )
-    trainer = cluster.actor_trainer
-    cache = ScoreCache(list(config.rewards))
-    recorder = RolloutRecorder(
-        cache=cache,
-        weights=config.rewards,
-        num_generations=config.grpo.num_generations,
-        tokenizer=tokenizer,
-        step_of=lambda: int(trainer.train_steps) + 1,
-        rollouts_every=config.report.rollouts_every,
-        max_groups=config.report.rollout_groups,
-    )
-    learner = grpo_learner.GRPOLearner(
-        rl_cluster=cluster,
-        algo_config=grpo_learner.GRPOConfig(
-            num_generations=config.grpo.num_generations,
-            num_iterations=config.grpo.num_iterations,
-            beta=config.grpo.beta,
-            epsilon=config.grpo.epsilon,
-            loss_algo=config.grpo.loss_algo,
-        ),
-        reward_fns=reward_functions(config.rewards, cache),
-        metric_fns=[recorder],
-    )
+    trainer, recorder = parts.cluster.actor_trainer, parts.recorder
+
+    def seed_step(index: int) -> None:
+        parts.seed_step(index)
+        clock.started(index)
 
     step_log = StepLog(
         config=config,
@@ -313,35 +248,23 @@ def _run(
         records, training.batch_size, training.seed, config.data.shuffle, on_batch=seed_step
     )
 
+    def abort(error: str) -> None:
+        with contextlib.suppress(Exception):
+            trainer.checkpoint_manager.close()  # let in-flight saves finish
+        _finish(manifest, run_dir, reporter, api_run_id, "cancelled", error, None)
+
+    def fail(error: str) -> None:
+        _finish(manifest, run_dir, reporter, api_run_id, "failed", error, trainer)
+
+    def train() -> None:
+        if start_step < training.max_steps:
+            parts.learner.train(batches)
+
     error: str | None = None
     status = "succeeded"
     try:
         with mesh:
-            try:
-                with SigintGuard(hooks):
-                    if start_step < training.max_steps:
-                        learner.train(batches)
-            except StopRequested:
-                cluster.close()
-            except KeyboardInterrupt:
-                with contextlib.suppress(Exception):
-                    trainer.checkpoint_manager.close()  # let in-flight saves finish
-                error = "aborted by a second Ctrl-C; running again resumes from the last checkpoint"
-                _finish(manifest, run_dir, reporter, api_run_id, "cancelled", error, None)
-                raise Interrupted(error) from None
-            except BaseException as exc:
-                error = f"{type(exc).__name__}: {exc}"
-                try:
-                    cluster.close()
-                except Exception as close_exc:  # the crash may have left no usable state
-                    log.warning("could not save a checkpoint after the crash: %s", close_exc)
-                _finish(manifest, run_dir, reporter, api_run_id, "failed", error, trainer)
-                raise
-            if hooks.deferred_error is not None:
-                deferred = hooks.deferred_error
-                error = f"{type(deferred).__name__}: {deferred}"
-                _finish(manifest, run_dir, reporter, api_run_id, "failed", error, trainer)
-                raise deferred
+            train_guarded(hooks, train=train, close=parts.cluster.close, abort=abort, fail=fail)
             final_step = int(trainer.train_steps)
             if hooks.stop_requested and final_step < training.max_steps:
                 status = "cancelled"

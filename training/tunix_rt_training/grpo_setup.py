@@ -16,11 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tunix_rt_training import loading, runs
+import jax
+import orbax.checkpoint as ocp
+from flax import nnx
+
+from tunix_rt_training import lifecycle, loading, runs
 from tunix_rt_training import model as model_lib
 from tunix_rt_training import tokenizer as tokenizer_lib
 from tunix_rt_training.config import Config, build_config
+from tunix_rt_training.data import DataError
 from tunix_rt_training.reporting import Reporter
+from tunix_rt_training.rewards import RolloutRecorder, ScoreCache, reward_functions
 
 log = logging.getLogger(__name__)
 
@@ -153,3 +159,115 @@ def console_line(config: Config) -> Callable[[int, Mapping[str, float]], str]:
         return "  ".join(parts)
 
     return line
+
+
+def policies(config: Config, start: StartingPolicy, mesh: Any) -> tuple[Any, Any]:
+    """The actor (trained) and the reference (fixed): with ``model.lora`` new adapters on the
+    starting policy, which is then the reference (the two share its weights); else the policy
+    itself and a copy of it."""
+    if config.model.lora is None:
+        return start.policy, nnx.clone(start.policy)
+    with mesh:
+        actor = model_lib.apply_lora(start.policy, config.model.lora, config.training.seed)
+        model_lib.shard_model(actor, mesh)
+    return actor, start.policy
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerParts:
+    cluster: Any
+    learner: Any
+    recorder: RolloutRecorder
+    rollout_config: Any
+    seed: int
+
+    def seed_step(self, index: int) -> None:
+        """Sample batch ``index``'s rollouts with their own key: without one the sampler draws
+        with the same key every call, and with one per batch a resumed run samples what an
+        uninterrupted one would have."""
+        self.rollout_config.seed = jax.random.PRNGKey((self.seed * 1_000_003 + index) % 2**32)
+
+
+def build_learner(
+    config: Config,
+    *,
+    actor: Any,
+    reference: Any,
+    tokenizer: Any,
+    mesh: Any,
+    checkpoints: Path,
+    schedule: Any,
+    description: str,
+) -> LearnerParts:
+    """Tunix's ``RLCluster`` (actor, reference and rollout on ``mesh``, the vanilla engine) and
+    ``GRPOLearner`` with the configured rewards, and the recorder of each step's rollouts."""
+    from tunix.rl import rl_cluster as rl_cluster_lib
+    from tunix.rl.grpo import grpo_learner
+    from tunix.rl.rollout import base_rollout
+
+    training, rollout = config.training, config.rollout
+    accumulation = training.gradient_accumulation_steps
+    if training.batch_size % accumulation:
+        raise DataError(
+            f"training.batch_size={training.batch_size} must be a multiple of "
+            f"training.gradient_accumulation_steps={accumulation}"
+        )
+    micro = training.batch_size // accumulation if accumulation > 1 else None
+    rollout_config = base_rollout.RolloutConfig(
+        max_tokens_to_generate=rollout.max_new_tokens,
+        max_prompt_length=rollout.max_prompt_length,
+        kv_cache_size=rollout.max_prompt_length + rollout.max_new_tokens,
+        temperature=rollout.temperature,
+        top_p=rollout.top_p,
+        top_k=rollout.top_k,
+        eos_tokens=rollout.stop_tokens or tokenizer_lib.stop_ids(tokenizer),
+    )
+    cluster = rl_cluster_lib.RLCluster(
+        actor=actor,
+        reference=reference,
+        tokenizer=tokenizer,
+        cluster_config=rl_cluster_lib.ClusterConfig(
+            role_to_mesh={role: mesh for role in rl_cluster_lib.Role},
+            rollout_engine="vanilla",
+            offload_to_cpu=False,
+            training_config=rl_cluster_lib.RLTrainingConfig(
+                actor_optimizer=lifecycle.make_optimizer(config, schedule),
+                eval_every_n_steps=training.max_steps + 1,  # held-out evaluation is ours
+                max_steps=training.max_steps,
+                mini_batch_size=training.batch_size if micro else None,
+                train_micro_batch_size=micro,
+                checkpoint_root_directory=str(checkpoints.resolve()),
+                checkpointing_options=ocp.CheckpointManagerOptions(
+                    save_interval_steps=training.checkpoint_every,
+                    max_to_keep=training.keep_checkpoints,
+                ),
+                data_sharding_axis=("fsdp",),
+                pbar_description=description,
+            ),
+            rollout_config=rollout_config,
+        ),
+    )
+    trainer = cluster.actor_trainer
+    cache = ScoreCache(list(config.rewards))
+    recorder = RolloutRecorder(
+        cache=cache,
+        weights=config.rewards,
+        num_generations=config.grpo.num_generations,
+        tokenizer=tokenizer,
+        step_of=lambda: int(trainer.train_steps) + 1,
+        rollouts_every=config.report.rollouts_every,
+        max_groups=config.report.rollout_groups,
+    )
+    learner = grpo_learner.GRPOLearner(
+        rl_cluster=cluster,
+        algo_config=grpo_learner.GRPOConfig(
+            num_generations=config.grpo.num_generations,
+            num_iterations=config.grpo.num_iterations,
+            beta=config.grpo.beta,
+            epsilon=config.grpo.epsilon,
+            loss_algo=config.grpo.loss_algo,
+        ),
+        reward_fns=reward_functions(config.rewards, cache),
+        metric_fns=[recorder],
+    )
+    return LearnerParts(cluster, learner, recorder, rollout_config, training.seed)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
 import time
@@ -32,6 +33,8 @@ from tunix_rt_training.config import Config
 from tunix_rt_training.evaluate import Generator, evaluate_records, weighted_total
 from tunix_rt_training.prompts import PromptRecord
 from tunix_rt_training.reporting import Reporter
+
+log = logging.getLogger(__name__)
 
 METRICS_FLUSH_S = 30.0  # slow steps still stream: post at least this often
 EVALS = "evals.jsonl"
@@ -263,6 +266,47 @@ class RunHooks(tunix_hooks.TrainingHooks):  # type: ignore[misc]
         except Exception as exc:
             self.deferred_error = exc
             self.stop_requested = True
+
+
+ABORTED = "aborted by a second Ctrl-C; running again resumes from the last checkpoint"
+
+
+def train_guarded(
+    hooks: RunHooks,
+    *,
+    train: Callable[[], None],
+    close: Callable[[], None],
+    abort: Callable[[str], None],
+    fail: Callable[[str], None],
+) -> None:
+    """Run ``train`` under the Ctrl-C guard, the same way for every kind of run.
+
+    - A first Ctrl-C stops at the next step: ``close`` (the trainer writes its last metrics and
+      a checkpoint), then this returns; ``hooks.stop_requested`` says it was a stop.
+    - A second Ctrl-C stops at once: the step in flight may have half-updated the state, so
+      nothing is saved (the last periodic checkpoint stays the resume point): ``abort(error)``,
+      then :class:`Interrupted`.
+    - A crash, or an error deferred by a hook: ``close`` saves what it can, ``fail(error)``
+      marks the run, and the error is raised again."""
+    try:
+        with SigintGuard(hooks):
+            train()
+    except StopRequested:
+        close()
+    except KeyboardInterrupt:
+        abort(ABORTED)
+        raise Interrupted(ABORTED) from None
+    except BaseException as exc:
+        try:
+            close()
+        except Exception as close_exc:  # the crash may have left no usable state
+            log.warning("could not save a checkpoint after the crash: %s", close_exc)
+        fail(f"{type(exc).__name__}: {exc}")
+        raise
+    deferred = hooks.deferred_error
+    if deferred is not None:
+        fail(f"{type(deferred).__name__}: {deferred}")
+        raise deferred
 
 
 class SigintGuard:

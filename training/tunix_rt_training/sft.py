@@ -44,11 +44,10 @@ from tunix_rt_training.hooks import (
     HeldOutEvaluation,
     Interrupted,
     RunHooks,
-    SigintGuard,
     StepCallback,
     StepLog,
     StepMetrics,
-    StopRequested,
+    train_guarded,
 )
 from tunix_rt_training.loading import LoadedModel
 from tunix_rt_training.reporting import Reporter
@@ -287,48 +286,39 @@ def _run(
         callback=step_callback,
     )
 
+    holder: dict[str, Any] = {}
+
+    def train() -> None:
+        # Creating the trainer restores the latest checkpoint of the run, if any.
+        trainer = peft_trainer.PeftTrainer(
+            model, lifecycle.make_optimizer(config, schedule), trainer_config
+        )
+        holder["trainer"] = trainer
+        trainer.with_gen_model_input_fn(model_lib.model_inputs)
+        trainer.with_training_hooks(hooks)
+        holder["start_step"] = int(trainer.train_steps)
+        if trainer.train_steps:
+            tqdm.write(f"resuming {run_dir} from step {trainer.train_steps}", file=sys.stderr)
+        trainer.train(counter, eval_batches or None)
+
+    def close() -> None:
+        if "trainer" in holder:
+            holder["trainer"].close()
+
+    def abort(error: str) -> None:
+        if "trainer" in holder:
+            with contextlib.suppress(Exception):
+                holder["trainer"].checkpoint_manager.close()  # let in-flight saves finish
+        _finish(manifest, run_dir, reporter, api_run_id, "cancelled", error, None)
+
+    def fail(error: str) -> None:
+        _finish(manifest, run_dir, reporter, api_run_id, "failed", error, holder.get("trainer"))
+
     error: str | None = None
-    trainer: Any = None
-    start_step = 0
     try:
         with mesh:
-            try:
-                # Creating the trainer restores the latest checkpoint of the run, if any.
-                trainer = peft_trainer.PeftTrainer(
-                    model, lifecycle.make_optimizer(config, schedule), trainer_config
-                )
-                trainer.with_gen_model_input_fn(model_lib.model_inputs)
-                trainer.with_training_hooks(hooks)
-                start_step = int(trainer.train_steps)
-                if start_step:
-                    tqdm.write(f"resuming {run_dir} from step {start_step}", file=sys.stderr)
-                with SigintGuard(hooks):
-                    trainer.train(counter, eval_batches or None)
-            except StopRequested:
-                trainer.close()
-            except KeyboardInterrupt:
-                # A second Ctrl-C: stop now. The step in flight may have half-updated the
-                # state, so nothing is saved; the last periodic checkpoint stays the resume point.
-                if trainer is not None:
-                    with contextlib.suppress(Exception):
-                        trainer.checkpoint_manager.close()  # let in-flight saves finish
-                error = "aborted by a second Ctrl-C; running again resumes from the last checkpoint"
-                _finish(manifest, run_dir, reporter, api_run_id, "cancelled", error, None)
-                raise Interrupted(error) from None
-            except BaseException as exc:
-                error = f"{type(exc).__name__}: {exc}"
-                if trainer is not None:
-                    try:
-                        trainer.close()
-                    except Exception as close_exc:  # the crash may have left no usable state
-                        log.warning("could not save a checkpoint after the crash: %s", close_exc)
-                _finish(manifest, run_dir, reporter, api_run_id, "failed", error, trainer)
-                raise
-            deferred = hooks.deferred_error
-            if deferred is not None:
-                error = f"{type(deferred).__name__}: {deferred}"
-                _finish(manifest, run_dir, reporter, api_run_id, "failed", error, trainer)
-                raise deferred
+            train_guarded(hooks, train=train, close=close, abort=abort, fail=fail)
+            trainer = holder["trainer"]
             final_step = int(trainer.train_steps)
             if hooks.stop_requested and final_step < training.max_steps:
                 status = "cancelled"
@@ -348,7 +338,7 @@ def _run(
         run_id=run_id,
         api_run_id=api_run_id,
         status=status,
-        start_step=start_step,
+        start_step=holder["start_step"],
         final_step=final_step,
         metrics=runs.read_jsonl(run_dir / runs.METRICS),
         model=model,
