@@ -228,8 +228,11 @@ class RunHooks(tunix_hooks.TrainingHooks):  # type: ignore[misc]
             raise StopRequested
         step = int(train_ctx.train_steps)
         if self.evaluation is not None and self.evaluation.due(step):
+            started = time.perf_counter()
             self._guarded(lambda: self.evaluation.run(step) if self.evaluation else None)
-            self._last = time.perf_counter()  # evaluation time is not the step's
+            # Evaluation time is not the step's. (Shifted, not reset: JAX dispatches steps
+            # ahead of their results, so the next step's hook can come right after this.)
+            self._last += time.perf_counter() - started
 
     def on_eval_step_start(self, train_ctx: Any) -> None:
         pass

@@ -6,6 +6,9 @@ describe("LineChart", () => {
   it("picks round ticks that cover the data", () => {
     expect(niceTicks(0, 200, 6)).toEqual([0, 50, 100, 150, 200]);
     expect(niceTicks(0.31, 2.29, 4)).toEqual([0, 0.5, 1, 1.5, 2, 2.5]);
+    // The top tick covers the largest value even when it is just past a round one.
+    expect(niceTicks(0.06, 4.38, 4)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(niceTicks(0, 0.125, 4)).toEqual([0, 0.05, 0.1, 0.15]);
     const flat = niceTicks(5, 5);
     expect(flat[0]).toBeLessThan(5);
     expect(flat[flat.length - 1]).toBeGreaterThan(5);

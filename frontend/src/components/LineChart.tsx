@@ -24,9 +24,13 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const norm = raw / magnitude;
   const step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * magnitude;
+  // From the last round value at or below min to the first at or above max: the data never
+  // leaves the axis (a latest value of 4.38 with a step of 1 needs the tick 5).
+  const first = Math.floor(min / step);
+  const last = Math.ceil(max / step - 1e-9);
   const ticks: number[] = [];
-  for (let t = Math.floor(min / step) * step; t <= max + step * 0.5; t += step) {
-    ticks.push(Number(t.toPrecision(12)));
+  for (let i = first; i <= last; i += 1) {
+    ticks.push(Number((i * step).toPrecision(12)));
   }
   return ticks;
 }
