@@ -61,9 +61,11 @@ class SftRecord:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def parse_records(lines: Iterable[str | bytes], source: str = "data") -> list[SftRecord]:
-    """Records from JSONL lines; ``DataError`` naming the line for anything malformed."""
-    records = []
+def json_objects(
+    lines: Iterable[str | bytes], source: str = "data"
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` for each non-blank JSONL line; ``DataError`` naming the line
+    for one that is not a JSON object."""
     for number, raw in enumerate(lines, start=1):
         line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         if not line.strip():
@@ -74,6 +76,13 @@ def parse_records(lines: Iterable[str | bytes], source: str = "data") -> list[Sf
             raise DataError(f"{source} line {number}: not JSON ({exc.msg})") from None
         if not isinstance(item, dict):
             raise DataError(f"{source} line {number}: expected a JSON object")
+        yield number, item
+
+
+def parse_records(lines: Iterable[str | bytes], source: str = "data") -> list[SftRecord]:
+    """Records from JSONL lines; ``DataError`` naming the line for anything malformed."""
+    records = []
+    for number, item in json_objects(lines, source):
         missing = [key for key in ("prompt", "completion") if not isinstance(item.get(key), str)]
         if missing:
             raise DataError(

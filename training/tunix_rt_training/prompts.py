@@ -16,7 +16,6 @@ skipping as many batches as it already trained on.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from tunix_rt_backend.contracts import END_OF_TURN, MODEL_TURN_PREFIX, START_OF_TURN
-from tunix_rt_training.data import DataError
+from tunix_rt_training.data import DataError, json_objects
 
 USER_PREFIX = f"{START_OF_TURN}user\n"
 PROMPT_SUFFIX = f"{END_OF_TURN}\n{MODEL_TURN_PREFIX}"
@@ -75,18 +74,7 @@ def _record(item: dict[str, Any], number: int, source: str) -> PromptRecord:
 def parse_prompt_records(lines: Iterable[str | bytes], source: str = "data") -> list[PromptRecord]:
     """Records from ``prompt_only`` or ``tunix_sft`` JSONL lines; ``DataError`` naming the line
     for anything malformed."""
-    records = []
-    for number, raw in enumerate(lines, start=1):
-        line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{source} line {number}: not JSON ({exc.msg})") from None
-        if not isinstance(item, dict):
-            raise DataError(f"{source} line {number}: expected a JSON object")
-        records.append(_record(item, number, source))
+    records = [_record(item, number, source) for number, item in json_objects(lines, source)]
     if not records:
         raise DataError(f"{source} holds no records")
     return records

@@ -53,6 +53,14 @@ class ApiError(RuntimeError):
         super().__init__(message)
         self.status = status
 
+    @property
+    def refused(self) -> bool:
+        """The server answered that the request itself is wrong (a 4xx other than a timeout or
+        a rate limit): sending it again would not help."""
+        return (
+            self.status is not None and 400 <= self.status < 500 and self.status not in (408, 429)
+        )
+
 
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
@@ -254,15 +262,7 @@ class Reporter:
             try:
                 self._request("POST", f"/api/runs/{run_id}/metrics", json={"metrics": batch})
             except ApiError as exc:
-                if (
-                    exc.status is not None
-                    and 400 <= exc.status < 500
-                    and exc.status
-                    not in (
-                        408,
-                        429,
-                    )
-                ):
+                if exc.refused:
                     log.warning("the server refused %d metric rows: %s", len(batch), exc)
                     del self._pending_metrics[: len(batch)]
                     continue
@@ -288,15 +288,7 @@ class Reporter:
             try:
                 self._request("POST", f"/api/runs/{run_id}/rollouts", json=body)
             except ApiError as exc:
-                if (
-                    exc.status is not None
-                    and 400 <= exc.status < 500
-                    and exc.status
-                    not in (
-                        408,
-                        429,
-                    )
-                ):
+                if exc.refused:
                     log.warning("the server refused the rollouts of step %s: %s", body["step"], exc)
                     self._pending_rollouts.pop(0)
                     continue
