@@ -80,6 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sft-steps", type=int, default=1000)
     parser.add_argument("--grpo-steps", type=int, default=80)
     parser.add_argument("--max-new-tokens", type=int, default=256)
+    parser.add_argument(
+        "--temperature",
+        type=float,
+        default=0.3,
+        help="rollout temperature: low, so that rollouts loop as greedy decoding does",
+    )
+    parser.add_argument("--reuse-sft", action="store_true", help="keep --work's sft run")
     parser.add_argument("--work", type=Path, default=Path("artifacts/benchmarks/gsm8k"))
     parser.add_argument("--out", type=Path, default=Path("artifacts/benchmarks/gsm8k"))
     args = parser.parse_args(argv)
@@ -89,20 +96,37 @@ def main(argv: list[str] | None = None) -> int:
     dirs = {n: args.work / n for n in ("sft", "grpo", "e_sft", "e_grpo")}
     evaluate = [f"data.path={data['held_out']}", f"eval.max_new_tokens={tokens}",
                 "eval.batch_size=100"]  # fmt: skip
-    times = {
-        "sft": timed(["sft", TINY, f"data.path={data['sft']}", f"output.dir={dirs['sft']}",
-                      "tokenizer.vocab_size=2000", "training.seq_len=512",
-                      "training.batch_size=8", f"training.max_steps={args.sft_steps}",
-                      "training.learning_rate=0.003", "training.warmup_steps=50",
-                      f"training.checkpoint_every={args.sft_steps}", "training.log_every=100"]),
-        "grpo": timed(["grpo", GRPO, f"init.run_dir={dirs['sft']}",
-                       f"data.path={data['prompts']}", f"data.eval_path={data['held_out']}",
-                       "eval.limit=200", f"eval.every_steps={max(1, args.grpo_steps // 4)}",
-                       f"eval.max_new_tokens={tokens}", "rewards={format_exact: 1.0}",
-                       "grpo.num_generations=4", "rollout.max_prompt_length=256",
-                       f"rollout.max_new_tokens={tokens}",
-                       f"training.max_steps={args.grpo_steps}", f"output.dir={dirs['grpo']}"]),
-    }  # fmt: skip
+    sft_args = [
+        f"data.path={data['sft']}",
+        f"output.dir={dirs['sft']}",
+        "tokenizer.vocab_size=2000",
+        "training.seq_len=512",
+        "training.batch_size=8",
+        f"training.max_steps={args.sft_steps}",
+        "training.learning_rate=0.003",
+        "training.warmup_steps=50",
+        f"training.checkpoint_every={args.sft_steps}",
+        "training.log_every=100",
+    ]
+    grpo_args = [
+        f"init.run_dir={dirs['sft']}",
+        f"data.path={data['prompts']}",
+        f"data.eval_path={data['held_out']}",
+        "eval.limit=200",
+        f"eval.every_steps={max(1, args.grpo_steps // 4)}",
+        f"eval.max_new_tokens={tokens}",
+        "rewards={format_exact: 1.0}",
+        "grpo.num_generations=4",
+        "rollout.max_prompt_length=256",
+        f"rollout.max_new_tokens={tokens}",
+        f"rollout.temperature={args.temperature}",
+        f"training.max_steps={args.grpo_steps}",
+        f"output.dir={dirs['grpo']}",
+    ]
+    times: dict[str, dict[str, float]] = {}
+    if not (args.reuse_sft and (dirs["sft"] / "run_manifest.json").exists()):
+        times["sft"] = timed(["sft", TINY, *sft_args])
+    times["grpo"] = timed(["grpo", GRPO, *grpo_args])
     for run, out in (("sft", "e_sft"), ("grpo", "e_grpo")):
         timed(["eval", TINY, *evaluate, f"checkpoint={dirs[run]}", f"output.dir={dirs[out]}"])
     report = args.out / "gsm8k_sft_vs_sft_grpo.md"
@@ -111,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         "held_out": args.held_out,
         "sft_steps": args.sft_steps,
         "grpo_steps": args.grpo_steps,
+        "rollout_temperature": args.temperature,
         "times": times,
         "summaries": {
             "sft": json.loads((dirs["e_sft"] / "eval_summary.json").read_text()),
