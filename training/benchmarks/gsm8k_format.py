@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gsm8k", type=Path, default=DEFAULT_GSM8K, help="train.jsonl, test.jsonl")
     parser.add_argument("--held-out", type=int, default=500, help="GSM8K test prompts")
     parser.add_argument("--sft-steps", type=int, default=1000)
-    parser.add_argument("--grpo-steps", type=int, default=80)
+    parser.add_argument("--grpo-steps", type=int, default=200)
     parser.add_argument("--max-new-tokens", type=int, default=256)
     parser.add_argument(
         "--temperature",
