@@ -1,5 +1,6 @@
 # training/: the Tunix SFT/eval package, installed into the same .venv (included by the Makefile).
-# `make install` adds it (JAX, Tunix: ~1.6 GB, about a minute the first time); `make test` runs
+# `make install` adds it (JAX, Tunix, and PyTorch's CPU build for the tests that compare with
+# transformers: ~2.5 GB, a few minutes the first time); `make test` runs
 # its suite after the backend's.
 INSTALL_TARGETS += $(VENV)/.training-installed
 TEST_TARGETS += test-training
@@ -8,7 +9,7 @@ TEST_TARGETS += test-training
 
 # Re-installs only when a pyproject changes (the backend's too: contracts come from there).
 $(VENV)/.training-installed: $(VENV)/.backend-installed training/pyproject.toml
-	$(BIN)/pip install --quiet -e training
+	$(BIN)/pip install --quiet -e "training[test]"
 	@touch $@
 
 lint-training: install

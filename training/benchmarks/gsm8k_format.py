@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sft-steps", type=int, default=1000)
     parser.add_argument("--grpo-steps", type=int, default=200)
     parser.add_argument("--max-new-tokens", type=int, default=256)
+    parser.add_argument("--generations", type=int, default=4, help="completions per prompt")
     parser.add_argument(
         "--temperature",
         type=float,
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         f"eval.every_steps={max(1, args.grpo_steps // 4)}",
         f"eval.max_new_tokens={tokens}",
         "rewards={format_exact: 1.0}",
-        "grpo.num_generations=4",
+        f"grpo.num_generations={args.generations}",
         "rollout.max_prompt_length=256",
         f"rollout.max_new_tokens={tokens}",
         f"rollout.temperature={args.temperature}",
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         "sft_steps": args.sft_steps,
         "grpo_steps": args.grpo_steps,
         "rollout_temperature": args.temperature,
+        "generations": args.generations,
         "times": times,
         "summaries": {
             "sft": json.loads((dirs["e_sft"] / "eval_summary.json").read_text()),

@@ -71,7 +71,7 @@ def test_unknown_section_in_yaml_is_refused(tmp_path: Path) -> None:
         ("mesh.axes=[data, model]", r"mesh\.axes: mesh\.axes must be \[fsdp, tp\]"),
         ("model.preset=gemma3-1b", r"model\.weights_dir is required for preset 'gemma3-1b'"),
         ("model.preset=llama", r"model\.preset: Input should be 'tiny'"),
-        ("training.seq_len=8192", r"sliding_window must be >= training\.seq_len"),
+        ("training.seq_len=8192", r"sliding_window \(4096\) must be >= training\.seq_len \(8192\)"),
         ("eval.scorers=[answer_match, vibes]", r"unknown scorers \['vibes'\]"),
         ("api.url=ftp://host", r"api\.url must start with http"),
         ("data.dataset=gsm8k-v1", r"set data\.path or data\.dataset_key, not both"),
@@ -82,7 +82,10 @@ def test_unknown_section_in_yaml_is_refused(tmp_path: Path) -> None:
         ("rewards={answer_match: 0}", r"at least one scorer with a non-zero weight"),
         ("rewards.answer_match=.nan", r"reward weights must be finite"),
         ("grpo.num_generations=1", r"grpo\.num_generations: Input should be greater than or equal"),
-        ("rollout.max_new_tokens=8000", r"sliding_window must be >= rollout\.max_prompt_length"),
+        (
+            "rollout.max_new_tokens=8000",
+            r"sliding_window \(4096\) must be >= rollout\.max_prompt_length",
+        ),
         ("rollout.temperature=0", r"rollout\.temperature: Input should be greater than 0"),
     ],
 )

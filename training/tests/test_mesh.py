@@ -26,7 +26,7 @@ for shape in ("[1,1]", "[4,1]", "[2,2]"):
     config = load_config(Path(sys.argv[1]), [
         f"data.path={sys.argv[2]}", "data.limit=4", "training.max_steps=3",
         "training.batch_size=4", "training.log_every=100", f"mesh.shape={shape}",
-        "model.tiny.num_layers=1", "model.tiny.hidden_dim=256",
+        "model.custom.num_layers=1", "model.custom.hidden_dim=256",
         f"output.dir={sys.argv[3]}/{shape}",
     ])
     result = run_sft(config)

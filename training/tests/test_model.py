@@ -33,7 +33,7 @@ def _randomize(model: nnx.Module, seed: int) -> None:
 
 @pytest.fixture
 def tiny(make_config: Callable[..., Config]) -> tuple[Config, nnx.Module, jax.sharding.Mesh]:
-    config = make_config("training.seq_len=64", "model.tiny.num_layers=3")
+    config = make_config("training.seq_len=64", "model.custom.num_layers=3")
     mesh = model_lib.make_mesh(config.mesh)
     spec = model_lib.model_spec(config, vocab_size=VOCAB)
     model = model_lib.build_model(config, spec, mesh)
@@ -147,7 +147,7 @@ def test_missing_weights_dir_is_a_clear_error(
 def test_mesh_larger_than_the_machine_explains_how_to_simulate(
     make_config: Callable[..., Config],
 ) -> None:
-    config = make_config("mesh.shape=[64, 2]")
+    config = make_config("mesh.shape=[64, 2]", "training.batch_size=64")
     with pytest.raises(model_lib.ModelError, match="xla_force_host_platform_device_count=128"):
         model_lib.make_mesh(config.mesh)
 

@@ -45,6 +45,21 @@ def _parser() -> argparse.ArgumentParser:
             metavar="key=value",
             help="dotted overrides, e.g. training.max_steps=10 model.lora.rank=8",
         )
+    export = commands.add_parser(
+        "export",
+        help="write a run's model (LoRA merged) for transformers or Kaggle: "
+        "tunix-rt-train export RUN_DIR --format safetensors --out DIR",
+    )
+    export.add_argument("run_dir", type=Path, help="a training run directory (sft or grpo)")
+    export.add_argument(
+        "--format",
+        choices=("safetensors", "orbax"),
+        default="safetensors",
+        help="safetensors: a Hugging Face checkpoint (config.json + model.safetensors); "
+        "orbax: the upstream Gemma layout of Kaggle's Flax checkpoints",
+    )
+    export.add_argument("--out", type=Path, required=True, help="a new directory")
+    export.add_argument("--step", type=int, default=None, help="a checkpoint step (default latest)")
     report = commands.add_parser("report", help="before/after delta of two evaluation directories")
     report.add_argument("before", type=Path, help="evaluation directory of the base model")
     report.add_argument("after", type=Path, help="evaluation directory of the trained model")
@@ -93,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "report":
         return _report(args)
     _quiet_libraries()
+    if args.command == "export":
+        return _export(args)
     from tunix_rt_training.data import DataError
     from tunix_rt_training.model import ModelError
     from tunix_rt_training.reporting import ApiError
@@ -157,6 +174,25 @@ def _eval(config: Config) -> int:
         f"evaluated {int(result.summary['count'])} records: {scores}\n"
         f"outputs: {result.out_dir}"
         + (f"\nserver evaluation id: {result.evaluation_id}" if result.evaluation_id else "")
+    )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from tunix_rt_training.export import ExportError, export_run
+    from tunix_rt_training.lora import LoraMergeError
+    from tunix_rt_training.model import ModelError
+    from tunix_rt_training.runs import RunError
+    from tunix_rt_training.tokenizer import TokenizerError
+
+    try:
+        done = export_run(args.run_dir, args.format, args.out, args.step)
+    except (ExportError, ConfigError, LoraMergeError, ModelError, RunError, TokenizerError) as exc:
+        print(f"tunix-rt-train export: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"exported step {done.step} ({done.parameters:,} parameters) as {done.format} to "
+        f"{done.out_dir}"
     )
     return 0
 

@@ -24,14 +24,23 @@ from pydantic import (
 )
 
 from tunix_rt_backend.contracts import SCORERS
+from tunix_rt_training.architectures import (
+    CUSTOM_PRESETS,
+    EMBED_MULTIPLE,
+    PRESETS,
+    Architecture,
+    Family,
+    from_custom,
+    mesh_problems,
+)
 from tunix_rt_training.config_rl import GrpoConfig, InitConfig, ReportConfig, RolloutConfig
 from tunix_rt_training.overrides import ConfigError, apply_overrides, read_yaml
 
 __all__ = ["Config", "ConfigError", "apply_overrides", "build_config", "load_config"]
 from tunix_rt_training.section import Section
 
-ModelPreset = Literal["tiny", "gemma3-1b", "gemma2-2b"]
-MODEL_PRESETS: tuple[ModelPreset, ...] = ("tiny", "gemma3-1b", "gemma2-2b")
+ModelPreset = Literal["tiny", "custom", "gemma3-1b", "gemma2-2b"]
+MODEL_PRESETS: tuple[ModelPreset, ...] = ("tiny", "custom", "gemma3-1b", "gemma2-2b")
 DEFAULT_EVAL_SCORERS = ["answer_match", "format_exact", "format_approx", "gsm8k_reward"]
 DEFAULT_REWARDS = {"format_exact": 1.0, "answer_match": 2.0}
 DEFAULT_LORA_MODULES = (
@@ -144,50 +153,100 @@ class LoraConfig(Section):
     )
 
 
-class TinyModelConfig(Section):
-    """Shape of the random-init Gemma 3 used by preset ``tiny``."""
+class CustomModelConfig(Section):
+    """Any size of a supported architecture: preset ``custom`` (and ``tiny``, whose defaults
+    these are: a 2-layer Gemma 3 small enough to train on a CPU)."""
 
+    family: Family = Field(default="gemma3", description="gemma3 or gemma2.")
     num_layers: int = Field(default=2, ge=1)
+    vocab_size: int | None = Field(
+        default=None,
+        ge=1,
+        description="null: the weights' (model.weights_dir), else the tokenizer's rounded up "
+        "to a multiple of 128.",
+    )
     embed_dim: int = Field(default=128, ge=8)
-    hidden_dim: int = Field(default=512, ge=8)
+    hidden_dim: int = Field(default=512, ge=8, description="MLP width.")
     num_heads: int = Field(default=4, ge=1)
     head_dim: int = Field(default=32, ge=2)
     num_kv_heads: int = Field(default=1, ge=1)
     sliding_window: int = Field(
         default=4096,
         ge=1,
-        description="Gemma 3's first layers are all local: keep this >= every sequence length "
-        "or the model cannot see the question.",
+        description="Local layers' window. A model without a global layer (Gemma 3 under 6 "
+        "layers) sees only this far back: keep it >= every sequence length.",
     )
+    query_pre_attn_scalar: float | None = Field(
+        default=None, gt=0, description="Queries are scaled by its inverse root; null: head_dim."
+    )
+    local_rope_base: float = Field(default=10_000.0, gt=0)
+    global_rope_base: float = Field(
+        default=1_000_000.0, gt=0, description="Gemma 3's global layers (Gemma 2: 10000)."
+    )
+    global_rope_scale: float = Field(default=1.0, ge=1, description="Linear RoPE scaling.")
+    attn_logit_softcap: float | None = Field(default=None, gt=0, description="Gemma 2: 50.")
+    final_logit_softcap: float | None = Field(default=None, gt=0, description="Gemma 2: 30.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _family_defaults(cls, data: Any) -> Any:
+        # Gemma 2 uses base 10000 everywhere: the default follows the family.
+        if isinstance(data, dict) and data.get("family") == "gemma2":
+            data = {"global_rope_base": 10_000.0, **data}
+        return data
 
     @model_validator(mode="after")
-    def _heads(self) -> TinyModelConfig:
-        if self.num_heads % self.num_kv_heads:
-            raise ValueError("model.tiny.num_heads must be a multiple of num_kv_heads")
-        if self.head_dim % 2:
-            raise ValueError("model.tiny.head_dim must be even (RoPE)")
+    def _expressible(self) -> CustomModelConfig:
+        from tunix_rt_training.architectures import ArchitectureError, check_family, from_custom
+
+        try:
+            check_family(from_custom(self, vocab_size=1))
+        except ArchitectureError as exc:
+            raise ValueError(f"model.custom: {exc}") from None
         return self
 
 
 class ModelConfig(Section):
     preset: ModelPreset = "tiny"
     weights_dir: Path | None = Field(
-        default=None, description="Local weights (required for the Gemma presets)."
+        default=None,
+        description="Local weights: required for the Gemma presets, optional for custom/tiny.",
     )
     weights_format: Literal["safetensors", "orbax"] = "safetensors"
     dtype: Literal["float32", "bfloat16"] = "float32"
     lora: LoraConfig | None = Field(default=None, description="null: full fine-tune.")
-    tiny: TinyModelConfig = Field(default_factory=TinyModelConfig)
+    custom: CustomModelConfig = Field(
+        default_factory=CustomModelConfig,
+        description="The architecture of presets custom and tiny (`model.tiny` is its older name).",
+    )
     remat: bool = Field(default=False, description="Rematerialise decoder blocks (less memory).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_name(cls, data: Any) -> Any:
+        # `model.tiny` (older configs and run manifests) is `model.custom`; custom's keys win.
+        if isinstance(data, dict) and isinstance(data.get("tiny"), dict):
+            data = dict(data)
+            tiny = data.pop("tiny")
+            custom = data.get("custom")
+            data["custom"] = {**tiny, **(custom if isinstance(custom, dict) else {})}
+        return data
 
     @model_validator(mode="after")
     def _weights(self) -> ModelConfig:
-        if self.preset != "tiny" and self.weights_dir is None:
+        if self.preset not in CUSTOM_PRESETS and self.weights_dir is None:
             raise ValueError(
                 f"model.weights_dir is required for preset {self.preset!r}: point it at a local "
                 "directory of safetensors (HF layout) or an orbax checkpoint"
             )
         return self
+
+    def nominal_architecture(self) -> Architecture:
+        """The architecture before the weights or the tokenizer fix the vocabulary (tiny and
+        custom without a vocab_size: a multiple of 128)."""
+        if self.preset in CUSTOM_PRESETS:
+            return from_custom(self.custom, vocab_size=EMBED_MULTIPLE)
+        return PRESETS[self.preset]
 
 
 class TokenizerConfig(Section):
@@ -243,6 +302,10 @@ class EvalConfig(Section):
         return value
 
 
+def _window_key(preset: str) -> str:
+    return "model.custom.sliding_window" if preset in CUSTOM_PRESETS else f"{preset}'s window"
+
+
 def check_scorers(names: Sequence[str]) -> None:
     unknown = [name for name in names if name not in SCORERS]
     if unknown:
@@ -285,22 +348,41 @@ class Config(Section):
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:
-        if self.model.preset != "tiny" and self.tokenizer.path is None:
+        if self.model.preset not in CUSTOM_PRESETS and self.tokenizer.path is None:
             raise ValueError(
                 f"tokenizer.path is required for preset {self.model.preset!r} "
                 "(the model's tokenizer.model)"
             )
-        if self.model.preset == "tiny" and self.model.tiny.sliding_window < self.training.seq_len:
-            raise ValueError(
-                "model.tiny.sliding_window must be >= training.seq_len: Gemma 3's first layers "
-                "only attend within the window, so a shorter one hides the question"
+        arch = self.model.nominal_architecture()
+        if not arch.has_global_layer or arch.family == "gemma2":
+            why = (
+                f"a {arch.family} model of {arch.num_layers} layer(s) has no global layer: it "
+                "only sees that far back, so it would not see the question"
+                if not arch.has_global_layer
+                else "Tunix's Gemma 2 places the window by position in the row or cache, "
+                "which is right only when the window covers the whole sequence (a packed or "
+                "left-padded sequence would attend to the wrong tokens)"
             )
-        rollout_length = self.rollout.max_prompt_length + self.rollout.max_new_tokens
-        if self.model.preset == "tiny" and self.model.tiny.sliding_window < rollout_length:
-            raise ValueError(
-                "model.tiny.sliding_window must be >= rollout.max_prompt_length + "
-                "rollout.max_new_tokens, or rollouts cannot see the question"
+            if arch.sliding_window < self.training.seq_len:
+                raise ValueError(
+                    f"{_window_key(self.model.preset)} ({arch.sliding_window}) must be >= "
+                    f"training.seq_len ({self.training.seq_len}): {why}"
+                )
+            rollout = self.rollout.max_prompt_length + self.rollout.max_new_tokens
+            if arch.sliding_window < rollout:
+                raise ValueError(
+                    f"{_window_key(self.model.preset)} ({arch.sliding_window}) must be >= "
+                    f"rollout.max_prompt_length + rollout.max_new_tokens ({rollout}): {why}"
+                )
+        fsdp, tp = self.mesh.shape
+        problems = mesh_problems(arch, fsdp, tp)
+        if self.training.batch_size % fsdp:
+            problems.append(
+                f"fsdp={fsdp} does not divide training.batch_size={self.training.batch_size}: "
+                "make the batch a multiple of mesh.shape[0]"
             )
+        if problems:
+            raise ValueError(f"mesh.shape={list(self.mesh.shape)}: " + "; ".join(problems))
         if self.eval.every_steps is not None and not self.data.has_eval:
             raise ValueError(
                 "eval.every_steps needs held-out records: set data.eval_path (a file) or "

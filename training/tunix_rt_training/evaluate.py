@@ -93,8 +93,17 @@ class Generator:
         self.max_new_tokens = max_new_tokens
         self.batch_size = batch_size
         self.stop = tokenizer_lib.stop_ids(tokenizer)
+        cache_size = self.prompt_length + max_new_tokens
+        if spec.family == "gemma2" and spec.arch.sliding_window < cache_size:
+            raise model_lib.ModelError(
+                f"generating {max_new_tokens} tokens after prompts padded to "
+                f"{self.prompt_length} needs a cache of {cache_size}, longer than the model's "
+                f"sliding window ({spec.arch.sliding_window}): Tunix's Gemma 2 places the "
+                "window by cache position, which is right only when it covers the whole cache. "
+                "Lower eval.max_new_tokens or shorten the prompts"
+            )
         cache = sampler_lib.CacheConfig(
-            cache_size=self.prompt_length + max_new_tokens,
+            cache_size=cache_size,
             num_layers=spec.num_layers,
             num_kv_heads=spec.num_kv_heads,
             head_dim=spec.head_dim,

@@ -319,6 +319,7 @@ def _manifest(
         model={
             "preset": config.model.preset,
             "family": start.spec.family,
+            "architecture": start.spec.arch.summary(),
             "lora": config.model.lora is not None,
             "parameters": model_lib.parameter_count(actor),
             "trainable_parameters": model_lib.parameter_count(actor, trainable_only=True),

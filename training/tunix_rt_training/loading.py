@@ -2,8 +2,8 @@
 
 A run's model is rebuilt from its manifest's config and its latest orbax checkpoint:
 
-- an ``sft`` run: the configured base (random init for ``tiny``, else ``model.weights_dir``),
-  with its LoRA adapters when it trained some;
+- an ``sft`` run: the configured base (random init for ``tiny``/``custom``, else
+  ``model.weights_dir``), with its LoRA adapters when it trained some;
 - a ``grpo`` run: the same, except that a run which trained adapters on top of an earlier run
   (``init.run_dir``) sits on that run's policy, rebuilt first (and so on up the chain). A full
   fine-tune's checkpoint holds every weight, so its parent need not be rebuilt.
@@ -127,9 +127,10 @@ def resolve_parent(run_dir: Path, manifest: dict[str, Any], configured: Path) ->
     )
 
 
-def load_policy(run_dir: Path, mesh: Any) -> RunModel:
-    """A run's policy as a plain model: its adapters, if any, folded into the weights."""
-    loaded = build_run_model(run_dir, mesh)
+def load_policy(run_dir: Path, mesh: Any, step: int | None = None) -> RunModel:
+    """A run's policy (at its latest checkpoint, or ``step``) as a plain model: its
+    adapters, if any, folded into the weights."""
+    loaded = build_run_model(run_dir, mesh, step)
     lora = loaded.config.model.lora
     if lora is None or not model_lib.is_lora(loaded.model):
         return loaded

@@ -1,13 +1,11 @@
-"""Model presets, the device mesh, weight loading, LoRA, and the model inputs for packed rows.
+"""The model of a config (its architecture: :mod:`architectures`), the device mesh, weight
+loading, LoRA, and the model inputs for packed rows.
 
-- ``tiny``: a random-init Gemma 3 of the shape in ``model.tiny`` (CPU tests and smoke runs).
-  Its sliding window is kept at least as long as the rows: Gemma 3's first layers are all
-  sliding-window layers, so a short window silently hides the question from a 2-layer model.
-- ``gemma3-1b`` / ``gemma2-2b``: the real shapes, weights from the local ``model.weights_dir``
-  (HF-layout safetensors, or an orbax checkpoint). Nothing is ever fetched from a hub.
-
-``model.weights_dir`` works with every preset, ``tiny`` included (that is how the loading path
-is tested: a tiny model saved with :func:`export_safetensors` and loaded back).
+Every preset goes through one path: an :class:`~architectures.Architecture`, Tunix's model
+config for it, then random init (``tiny``/``custom`` without weights) or the weights in the
+local ``model.weights_dir`` (HF-layout safetensors, or an orbax checkpoint), LoRA, sharding.
+Nothing is ever fetched from a hub. The loaders are tested against Hugging Face
+``transformers`` on small random models of each family.
 """
 
 from __future__ import annotations
@@ -17,19 +15,18 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from tunix_rt_training import architectures
+from tunix_rt_training.architectures import CUSTOM_PRESETS, Architecture, Family
 from tunix_rt_training.config import Config, LoraConfig, MeshConfig
 
 log = logging.getLogger(__name__)
-
-Family = Literal["gemma3", "gemma2"]
-EMBED_MULTIPLE = 128
 
 
 class ModelError(ValueError):
@@ -61,61 +58,79 @@ def make_mesh(config: MeshConfig) -> jax.sharding.Mesh:
 
 @dataclass(frozen=True, slots=True)
 class ModelSpec:
-    """What a preset resolves to: the Tunix model config and what the sampler's cache needs."""
+    """What a preset resolves to: its architecture, the Tunix model config, and what the
+    sampler's cache needs."""
 
-    family: Family
+    arch: Architecture
     config: Any
-    num_layers: int
-    num_kv_heads: int
-    head_dim: int
-    vocab_size: int
+
+    @property
+    def family(self) -> Family:
+        return self.arch.family
+
+    @property
+    def num_layers(self) -> int:
+        return self.arch.num_layers
+
+    @property
+    def num_kv_heads(self) -> int:
+        return self.arch.num_kv_heads
+
+    @property
+    def head_dim(self) -> int:
+        return self.arch.head_dim
+
+    @property
+    def vocab_size(self) -> int:
+        return self.arch.vocab_size
 
 
 def _dtype(name: str) -> Any:
     return jnp.bfloat16 if name == "bfloat16" else jnp.float32
 
 
-def model_spec(config: Config, vocab_size: int) -> ModelSpec:
-    """The Tunix model config of ``config.model`` (``vocab_size`` sizes ``tiny``'s embedding)."""
-    preset = config.model.preset
-    if preset in ("tiny", "gemma3-1b"):
-        from tunix.models.gemma3 import model as gemma3
+def weights_vocab(weights_dir: Path) -> int | None:
+    """Rows of the embedding in a safetensors directory (read from the file headers)."""
+    import safetensors
 
-        if preset == "tiny":
-            tiny = config.model.tiny
-            base = gemma3.ModelConfig(
-                num_layers=tiny.num_layers,
-                # Rounded up so the embedding splits evenly over any mesh axis.
-                num_embed=-(-vocab_size // EMBED_MULTIPLE) * EMBED_MULTIPLE,
-                embed_dim=tiny.embed_dim,
-                hidden_dim=tiny.hidden_dim,
-                num_heads=tiny.num_heads,
-                head_dim=tiny.head_dim,
-                num_kv_heads=tiny.num_kv_heads,
-                sliding_window_size=tiny.sliding_window,
-            )
-        else:
-            base = gemma3.ModelConfig.gemma3_1b_it()
-        remat = gemma3.RematConfig.BLOCK if config.model.remat else gemma3.RematConfig.NONE
-        spec_config = dataclasses.replace(
-            base, param_dtype=_dtype(config.model.dtype), remat_config=remat
-        )
-        return ModelSpec(
-            "gemma3",
-            spec_config,
-            spec_config.num_layers,
-            spec_config.num_kv_heads,
-            spec_config.head_dim,
-            spec_config.num_embed,
-        )
-    from tunix.models.gemma import model as gemma
+    for path in sorted(weights_dir.glob("*.safetensors")):
+        with safetensors.safe_open(  # type: ignore[no-untyped-call]
+            str(path), framework="numpy"
+        ) as handle:
+            for key in handle.keys():  # noqa: SIM118 (a safetensors handle, not a dict)
+                if key.endswith("embed_tokens.weight"):
+                    return int(handle.get_slice(key).get_shape()[0])
+    return None
 
-    base2 = gemma.ModelConfig.gemma2_2b()
-    if config.model.remat:
-        base2 = dataclasses.replace(base2, remat_config=gemma.RematConfig.BLOCK)
-    return ModelSpec(
-        "gemma2", base2, base2.num_layers, base2.num_kv_heads, base2.head_dim, base2.num_embed
+
+def architecture(config: Config, vocab_size: int) -> Architecture:
+    """The architecture of ``config.model``: a named preset or ``model.custom``, its
+    vocabulary from the safetensors weights when there are any, else (custom without a
+    vocab_size) ``vocab_size`` rounded up to a multiple of 128."""
+    model = config.model
+    weights = model.weights_dir
+    from_weights = (
+        weights_vocab(weights)
+        if weights is not None and model.weights_format == "safetensors" and weights.is_dir()
+        else None
     )
+    if model.preset in CUSTOM_PRESETS:
+        arch = architectures.from_custom(model.custom, vocab_size)
+        if model.custom.vocab_size is None and from_weights is not None:
+            arch = dataclasses.replace(arch, vocab_size=from_weights)
+        return arch
+    arch = architectures.PRESETS[model.preset]
+    if from_weights is not None:  # Gemma 2's HF checkpoints hold 256000 rows, Kaggle's 256128
+        arch = dataclasses.replace(arch, vocab_size=from_weights)
+    return arch
+
+
+def model_spec(config: Config, vocab_size: int) -> ModelSpec:
+    """The model of ``config.model`` (``vocab_size``: the tokenizer's, which sizes a custom
+    model's embedding when nothing else does)."""
+    arch = architecture(config, vocab_size)
+    tunix_config = architectures.tunix_config(arch, _dtype(config.model.dtype), config.model.remat)
+    return ModelSpec(arch, tunix_config)
 
 
 def model_class(family: Family) -> Any:
@@ -136,8 +151,9 @@ def shard_model(model: nnx.Module, mesh: jax.sharding.Mesh) -> None:
 
 
 def build_model(config: Config, spec: ModelSpec, mesh: jax.sharding.Mesh) -> nnx.Module:
-    """The base model (random init for ``tiny`` without weights, else loaded), LoRA applied
-    when ``model.lora`` is set, sharded on ``mesh``."""
+    """The base model (random init for ``tiny``/``custom`` without weights, else loaded), LoRA
+    applied when ``model.lora`` is set, sharded on ``mesh``."""
+    check_mesh(spec.arch, mesh)
     weights = config.model.weights_dir
     with mesh:
         if weights is None:
@@ -154,6 +170,13 @@ def build_model(config: Config, spec: ModelSpec, mesh: jax.sharding.Mesh) -> nnx
     return model
 
 
+def check_mesh(arch: Architecture, mesh: jax.sharding.Mesh) -> None:
+    fsdp, tp = mesh.shape["fsdp"], mesh.shape["tp"]
+    problems = architectures.mesh_problems(arch, fsdp, tp)
+    if problems:
+        raise ModelError(f"mesh.shape=[{fsdp}, {tp}]: " + "; ".join(problems))
+
+
 def load_weights(
     spec: ModelSpec,
     weights_dir: Path,
@@ -161,9 +184,17 @@ def load_weights(
     mesh: jax.sharding.Mesh,
     dtype: Any,
 ) -> nnx.Module:
-    """Weights from a local directory: HF-layout ``*.safetensors`` or an orbax checkpoint."""
+    """Weights from a local directory: HF-layout ``*.safetensors`` or an orbax checkpoint,
+    after checking the directory's ``config.json`` (when it has one) against the architecture."""
     if not weights_dir.exists():
         raise ModelError(f"model.weights_dir {weights_dir} does not exist")
+    mismatches = architectures.weights_mismatches(spec.arch, weights_dir)
+    if mismatches:
+        raise ModelError(
+            f"model.weights_dir {weights_dir} does not hold this architecture "
+            "(its config.json differs; pick the matching preset or set model.custom.*): "
+            + "; ".join(mismatches)
+        )
     if weights_format == "safetensors":
         if not any(weights_dir.glob("*.safetensors")):
             raise ModelError(
@@ -183,19 +214,9 @@ def load_weights(
             str(weights_dir), spec.config, mesh=mesh, dtype=dtype
         )
         return loaded
-    if spec.family == "gemma3":
-        from tunix.models.gemma3 import params as g3_params
+    from tunix_rt_training import orbax_weights
 
-        restored: nnx.Module = g3_params.create_model_from_checkpoint(
-            str(weights_dir), spec.config, mesh=mesh, dtype=dtype
-        )
-        return restored
-    from tunix.models.gemma import model as gemma
-    from tunix.models.gemma import params as g2_params
-
-    params = g2_params.load_and_format_params(str(weights_dir))
-    converted: nnx.Module = gemma.Gemma.from_params(params, version="2-2b-it")
-    return converted
+    return orbax_weights.load(spec, weights_dir, mesh, dtype)
 
 
 def apply_lora(model: nnx.Module, lora: LoraConfig, seed: int) -> nnx.Module:

@@ -207,6 +207,7 @@ def _run(
         model={
             "preset": config.model.preset,
             "family": spec.family,
+            "architecture": spec.arch.summary(),
             "lora": config.model.lora is not None,
             "parameters": model_lib.parameter_count(model),
             "trainable_parameters": model_lib.parameter_count(model, trainable_only=True),
