@@ -4,30 +4,24 @@ seconds, resident memory) read from ``/proc``."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import os
 import platform
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 import asyncpg
-import httpx
 import orjson
 
 from tunix_rt_backend.db import create_engine, json_dumps
 from tunix_rt_backend.migrate import upgrade
+from tunix_rt_backend.served import ServedApp, serve
 from tunix_rt_backend.settings import REPO_DIR, Settings
 from tunix_rt_backend.traces.schemas import TraceCreate
 from tunix_rt_backend.traces.service import build_row
@@ -242,87 +236,20 @@ async def kept_database(name: str) -> AsyncIterator[str]:
     say(f"kept database {name}")
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@dataclass
-class Server:
-    process: asyncio.subprocess.Process
-    base_url: str
-    api_key: str
-    log: IO[bytes]
-
-    def client(self, **options: Any) -> httpx.AsyncClient:
-        headers = {"Authorization": f"Bearer {self.api_key}"}
-        return httpx.AsyncClient(base_url=self.base_url, headers=headers, **options)
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def log_tail(self) -> str:
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()[-4000:].decode(errors="replace")
-
-
 @contextlib.asynccontextmanager
 async def running_server(
     dsn: str, env: Mapping[str, str] | None = None, *, quiet: bool = False
-) -> AsyncIterator[Server]:
-    """``tunix-rt serve`` on a free loopback port, against ``dsn`` (``env`` added to its
-    environment); stopped with SIGINT after."""
-    port = free_port()
-    executable = Path(sys.executable).with_name("tunix-rt")
-    # With an API key, as a deployment would run (and whatever keys the environment names).
-    api_key = secrets.token_urlsafe(24)
-    environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("TUNIX_RT_API_KEYS")},
-        "TUNIX_RT_DATABASE_URL": sqlalchemy_url(dsn),
-        "TUNIX_RT_API_KEYS": api_key,
-        **(env or {}),
-    }
-    command = [str(executable), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with tempfile.TemporaryFile() as log:
-        process = await asyncio.create_subprocess_exec(
-            *command,
-            "--log-level",
-            "warning",
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        server = Server(process, f"http://127.0.0.1:{port}", api_key, log)
-        try:
-            await _wait_healthy(server)
+) -> AsyncIterator[ServedApp]:
+    """``tunix-rt serve`` on a free loopback port against ``dsn`` (``env`` added to its
+    environment), with an API key as a deployment would run; stopped after."""
+    environment = {"TUNIX_RT_DATABASE_URL": sqlalchemy_url(dsn), **(env or {})}
+    try:
+        with serve(environment, api_key=secrets.token_urlsafe(24), stop_grace_s=30) as server:
             if not quiet:
-                say(f"server: {' '.join(command)} (pid {process.pid})")
+                say(f"server: tunix-rt serve on {server.url} (pid {server.pid})")
             yield server
-        finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    await asyncio.wait_for(process.wait(), 30)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
-
-
-async def _wait_healthy(server: Server) -> None:
-    deadline = time.monotonic() + 60
-    async with server.client(timeout=5) as http:
-        while time.monotonic() < deadline:
-            if server.process.returncode is not None:
-                raise SystemExit(f"the server exited early:\n{server.log_tail()}")
-            with contextlib.suppress(httpx.TransportError):
-                if (await http.get("/api/health")).status_code == 200:
-                    return
-            await asyncio.sleep(0.2)
-    raise SystemExit(f"the server did not become healthy within 60 s:\n{server.log_tail()}")
+    except RuntimeError as exc:  # did not start
+        raise SystemExit(str(exc)) from exc
 
 
 # --- what processes cost -----------------------------------------------------------------------

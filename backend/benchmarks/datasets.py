@@ -54,7 +54,6 @@ import orjson
 
 from benchmarks.common import (
     Phase,
-    Server,
     describe_machine,
     fresh_database,
     kept_database,
@@ -67,6 +66,7 @@ from benchmarks.common import (
     say,
     timed,
 )
+from tunix_rt_backend.served import ServedApp
 
 SEED = 7
 EVAL_FRACTION = 0.1
@@ -241,7 +241,7 @@ async def post_build(http: httpx.AsyncClient, body: dict[str, Any]) -> dict[str,
 
 
 async def measure_builds(
-    server: Server,
+    server: ServedApp,
     conn: asyncpg.Connection,
     cases: Sequence[BuildCase],
     repeat: int,
@@ -380,7 +380,7 @@ async def export_copy(conn: asyncpg.Connection, key: str) -> Transfer:
 
 
 async def measure_exports(
-    server: Server,
+    server: ServedApp,
     conn: asyncpg.Connection,
     datasets: Sequence[tuple[int, str]],
     repeat: int,
@@ -510,7 +510,7 @@ class DeleteResult:
     seconds: list[float]
 
 
-async def measure_deletes(server: Server, conn: asyncpg.Connection, repeat: int) -> DeleteResult:
+async def measure_deletes(server: ServedApp, conn: asyncpg.Connection, repeat: int) -> DeleteResult:
     """DELETE /api/traces/{id} of a trace in no dataset, with every dataset so far stored: the
     delete searches all their member ids for it. The trace is stored just before (untimed)."""
     datasets, members = await conn.fetchrow(

@@ -48,7 +48,6 @@ from benchmarks.common import (
     COLUMNS,
     Phase,
     Problem,
-    Server,
     chunks,
     copy_record,
     describe_machine,
@@ -61,6 +60,7 @@ from benchmarks.common import (
     say,
     timed,
 )
+from tunix_rt_backend.served import ServedApp
 from tunix_rt_backend.traces.repository import encode_cursor
 
 BATCH_SIZE = 10_000
@@ -91,7 +91,7 @@ class IngestRound:
         return self.api_rate / self.copy_rate
 
 
-async def ingest_api(server: Server, bodies: Sequence[tuple[int, bytes]], clients: int) -> None:
+async def ingest_api(server: ServedApp, bodies: Sequence[tuple[int, bytes]], clients: int) -> None:
     """POST every batch body, ``clients`` requests in flight, checking each answer."""
     pending = list(reversed(bodies))
     done = 0
@@ -141,7 +141,7 @@ async def _expect_rows(conn: asyncpg.Connection, expected: int, how: str) -> Non
 
 
 async def measure_ingest(
-    dsn: str, server: Server, problems: Sequence[Problem], args: argparse.Namespace
+    dsn: str, server: ServedApp, problems: Sequence[Problem], args: argparse.Namespace
 ) -> list[IngestRound]:
     rows: int = args.rows
     say(f"building {rows:,} traces ...")
@@ -255,7 +255,7 @@ async def measure_case(
     return ListResult(case, matches, latencies)
 
 
-async def measure_list(server: Server, dsn: str, requests: int) -> list[ListResult]:
+async def measure_list(server: ServedApp, dsn: str, requests: int) -> list[ListResult]:
     middle = await _middle_cursor(dsn)
     results: list[ListResult] = []
     async with server.client(timeout=60) as http:

@@ -51,7 +51,6 @@ if __name__ == "__main__" and not __package__:
 
 from benchmarks.common import (
     Problem,
-    Server,
     fresh_database,
     load_problems,
     problem_fields,
@@ -59,6 +58,7 @@ from benchmarks.common import (
     running_server,
     say,
 )
+from tunix_rt_backend.served import ServedApp
 
 ENDPOINTS = ("ingest", "list", "get", "export")
 DEFAULT_MIX = "ingest=15,list=30,get=45,export=10"
@@ -164,7 +164,7 @@ async def one_request(
 
 async def client_loop(
     number: int,
-    server: Server,
+    server: ServedApp,
     shared: Shared,
     mix: dict[str, int],
     until: float,
@@ -184,7 +184,7 @@ async def client_loop(
                 await asyncio.sleep(rng.expovariate(1 / think_s))
 
 
-async def seed(server: Server, shared: Shared, traces: int, dataset_size: int) -> None:
+async def seed(server: ServedApp, shared: Shared, traces: int, dataset_size: int) -> None:
     async with server.client(timeout=600) as http:
         for start in range(0, traces, 5_000):
             count = min(5_000, traces - start)
@@ -388,7 +388,7 @@ async def main_async(args: argparse.Namespace) -> int:
             say(f"traces acknowledged {shared.acknowledged:,}, stored {stored:,}")
             if result["errors"]:
                 say(f"server log (tail):\n{server.log_tail()}")
-            if server.process.returncode is not None:
+            if not server.alive():
                 say(f"the server died:\n{server.log_tail()}")
                 return 1
     if args.json:

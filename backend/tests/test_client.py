@@ -1,9 +1,7 @@
-"""The typed Python client against a real server (uvicorn on a loopback port)."""
+"""The typed Python client against a real server (`tunix-rt serve` on a loopback port)."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -11,55 +9,22 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from tests.conftest import gsm8k_dir, make_trace
-from tunix_rt_backend.app import create_app
 from tunix_rt_backend.client import ApiError, Client
+from tunix_rt_backend.served import free_port, serve
 from tunix_rt_backend.settings import Settings
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import asyncio
-
-    from tunix_rt_backend.db import create_engine
-    from tunix_rt_backend.migrate import upgrade
-
+    """``tunix-rt serve`` on a fresh SQLite file, in a child process."""
     folder = tmp_path_factory.mktemp("client")
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{folder / 'client.db'}", datasets_dir=folder / "ds"
     )
-
-    async def migrate() -> None:
-        engine = create_engine(settings)
-        await upgrade(engine)
-        await engine.dispose()
-
-    asyncio.run(migrate())
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/health").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    yield url
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with serve(settings=settings) as served:
+        yield served.url
 
 
 def test_client_round_trip(server: str) -> None:
@@ -114,7 +79,7 @@ def test_client_round_trip(server: str) -> None:
 
 
 def test_client_does_not_retry_refusals_and_gives_up_on_a_dead_server() -> None:
-    with Client(f"http://127.0.0.1:{_free_port()}", retries=1, timeout=2) as api:
+    with Client(f"http://127.0.0.1:{free_port()}", retries=1, timeout=2) as api:
         started = time.monotonic()
         with pytest.raises(httpx.TransportError):
             api.get_trace(uuid.uuid4())

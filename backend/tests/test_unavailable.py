@@ -5,13 +5,13 @@ from __future__ import annotations
 from httpx import ASGITransport, AsyncClient
 
 from tests.conftest import make_trace
-from tests.test_client import _free_port
 from tunix_rt_backend.app import create_app
+from tunix_rt_backend.served import free_port
 from tunix_rt_backend.settings import Settings
 
 
 async def test_unreachable_database_is_503_with_retry_after() -> None:
-    nothing_there = f"postgresql+asyncpg://postgres@127.0.0.1:{_free_port()}/nowhere"
+    nothing_there = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/nowhere"
     app = create_app(Settings(database_url=nothing_there))
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
         health = await client.get("/api/health")

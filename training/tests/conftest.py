@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,6 +11,7 @@ import httpx
 import pytest
 
 from tunix_rt_backend.contracts import gsm8k_to_trace
+from tunix_rt_backend.served import serve
 from tunix_rt_training.config import Config, load_config
 
 TRAINING_DIR = Path(__file__).resolve().parents[1]
@@ -63,40 +60,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     """A real ``tunix-rt serve`` (SQLite, API keys on) holding the 16 GSM8K rows as traces and
     the dataset ``tiny-gsm8k-v1`` (a quarter of it held out)."""
     root = tmp_path_factory.mktemp("server")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = {
-        **os.environ,
         "TUNIX_RT_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'rt.db'}",
         "TUNIX_RT_DATASETS_DIR": str(root / "datasets"),
-        "TUNIX_RT_API_KEYS": KEY,
     }
-    serve = Path(sys.executable).with_name("tunix-rt")
-    log = (root / "server.log").open("w")
-    process = subprocess.Popen(
-        [str(serve), "serve", "--port", str(port), "--log-level", "warning"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    client = httpx.Client(
-        base_url=f"http://127.0.0.1:{port}",
-        headers={"Authorization": f"Bearer {KEY}"},
-        timeout=60,
-    )
-    try:
-        for _ in range(120):
-            try:
-                if client.get("/api/health").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None:
-                pytest.fail((root / "server.log").read_text())
-            time.sleep(0.25)
-        else:
-            pytest.fail("tunix-rt serve did not come up")
+    with (
+        serve(env, api_key=KEY, log_path=root / "server.log") as served,
+        served.sync_client(timeout=60) as client,
+    ):
         traces = []
         for index, line in enumerate(RAW_GSM8K.read_text().splitlines()):
             row = json.loads(line)
@@ -116,8 +87,3 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
         assert build.status_code == 201, build.text
         assert build.json()["dataset_key"] == DATASET
         yield client
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,8 @@ import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
 
+from tunix_rt_backend.served import serve
+
 from .conftest import SAMPLE_DATA, TINY_CONFIG
 
 ADMIN_DSN = os.environ.get(
@@ -34,13 +35,6 @@ MAX_STEPS = 60
 CHECKPOINT_EVERY = 5
 KILL_AFTER_CHECKPOINT = 10  # the first checkpoint at or after this step triggers the kill
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 async def _admin(statement: str) -> None:
@@ -77,38 +71,13 @@ def _environment(**extra: str) -> dict[str, str]:
 @contextlib.contextmanager
 def tunix_rt_server(database_url: str, folder: Path) -> Iterator[str]:
     """`tunix-rt serve` with a short heartbeat timeout; its base URL."""
-    port = _free_port()
-    env = _environment(
-        TUNIX_RT_DATABASE_URL=database_url,
-        TUNIX_RT_DATASETS_DIR=str(folder / "datasets"),
-        TUNIX_RT_RUN_HEARTBEAT_TIMEOUT_S=str(HEARTBEAT_TIMEOUT_S),
-    )
-    log_path = folder / "server.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [str(BIN / "tunix-rt"), "serve", "--port", str(port), "--log-level", "warning"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, log_path.read_text()
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/api/health", timeout=5).status_code == 200:
-                    break
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.1)
-        yield url
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    env = {
+        "TUNIX_RT_DATABASE_URL": database_url,
+        "TUNIX_RT_DATASETS_DIR": str(folder / "datasets"),
+        "TUNIX_RT_RUN_HEARTBEAT_TIMEOUT_S": str(HEARTBEAT_TIMEOUT_S),
+    }
+    with serve(env, log_path=folder / "server.log") as server:
+        yield server.url
 
 
 def _checkpoints(run_dir: Path) -> list[int]:

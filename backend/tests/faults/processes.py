@@ -10,10 +10,7 @@ import contextlib
 import os
 import pwd
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -21,17 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-import httpx
 import pytest
 
+from tunix_rt_backend.served import ServedApp, free_port, serve
+
 PG_BINDIR_ENV = "TUNIX_RT_TEST_PG_BINDIR"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -171,57 +162,10 @@ def private_cluster() -> Iterator[Cluster]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-@dataclass
-class Server:
-    """`tunix-rt serve` in a subprocess (the same process from start to end of a test)."""
-
-    process: subprocess.Popen[bytes]
-    url: str
-    log_path: Path
-
-    def log_tail(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-4000:]
-        except OSError:
-            return ""
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-
 @contextlib.contextmanager
-def tunix_rt_server(env: Mapping[str, str], log_dir: Path) -> Iterator[Server]:
-    """Serve on a free loopback port with ``env`` (``TUNIX_RT_*``) added to ours, no API keys."""
-    port = free_port()
-    executable = Path(sys.executable).with_name("tunix-rt")
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TUNIX_RT_API_KEY")}
-    full_env.update(env)
-    log_path = log_dir / f"tunix-rt-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(executable), "serve", "--port", str(port), "--log-level", "warning"],
-            env=full_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(process, f"http://127.0.0.1:{port}", log_path)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if not server.alive():
-                raise RuntimeError(f"tunix-rt serve exited early:\n{server.log_tail()}")
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{server.url}/api/health", timeout=5).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"tunix-rt serve not healthy in 60 s:\n{server.log_tail()}")
-            time.sleep(0.1)
+def tunix_rt_server(env: Mapping[str, str], log_dir: Path) -> Iterator[ServedApp]:
+    """Serve on a free loopback port with ``env`` (``TUNIX_RT_*``), no API keys; the log in
+    ``log_dir``."""
+    log_path = log_dir / f"tunix-rt-{os.getpid()}-{time.monotonic_ns()}.log"
+    with serve(env, log_path=log_path) as server:
         yield server
-    finally:
-        if server.alive():
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()

@@ -24,9 +24,10 @@ import httpx
 import pytest
 from httpx import ASGITransport, AsyncClient
 
-from tests.faults.processes import Cluster, Server, private_cluster, tunix_rt_server
+from tests.faults.processes import Cluster, private_cluster, tunix_rt_server
 from tunix_rt_backend.app import create_app
 from tunix_rt_backend.client import Client, trace_payload
+from tunix_rt_backend.served import ServedApp
 from tunix_rt_backend.settings import Settings
 
 WRITERS = 4
@@ -78,7 +79,7 @@ class Ledger:
         with self.lock:
             return len(self.batches)
 
-    def wait_for(self, count: int, server: Server) -> None:
+    def wait_for(self, count: int, server: ServedApp) -> None:
         deadline = time.monotonic() + PHASE_TIMEOUT_S
         while self.acknowledged() < count:
             assert not self.errors, f"{self.errors}\nserver log:\n{server.log_tail()}"
@@ -156,7 +157,7 @@ async def _stored(cluster: Cluster, name: str) -> tuple[list[asyncpg.Record], in
     return rows, keys
 
 
-def _probe_while_down(server: Server) -> None:
+def _probe_while_down(server: ServedApp) -> None:
     """Every kind of request answers 503 with Retry-After while the database is down."""
     with httpx.Client(base_url=server.url, timeout=30) as http:
         health = http.get("/api/health")

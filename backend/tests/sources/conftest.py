@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import gsm8k_dir
 from tunix_rt_backend.app import create_app
+from tunix_rt_backend.served import serve
 from tunix_rt_backend.settings import Settings
 
 SMALL_UPLOAD_BYTES = 4_096
@@ -66,23 +63,9 @@ async def small_upload_client(
 
 @contextlib.contextmanager
 def serving(settings: Settings) -> Iterator[str]:
-    """The app served by uvicorn on a free port, in a thread; yields its URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    """``tunix-rt serve`` with these settings, in a child process; yields its URL."""
+    with serve(settings=settings) as server:
+        yield server.url
 
 
 @pytest.fixture

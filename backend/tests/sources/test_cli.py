@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ from httpx import AsyncClient
 
 from tests.sources.conftest import count, gsm8k_file, jsonl_bytes, serving
 from tests.sources.test_readers import JANET
-from tunix_rt_backend.cli import main
 from tunix_rt_backend.settings import Settings
 
 MODEL_OUTPUTS = [
@@ -27,6 +27,7 @@ MODEL_OUTPUTS = [
         "out": "<reasoning>4 * 4 = 16</reasoning><answer>17</answer>",
     },
 ]
+CLI_TIMEOUT_S = 120
 OUTPUT_ARGS = [
     "--source",
     "eval",
@@ -42,8 +43,21 @@ OUTPUT_ARGS = [
 
 
 async def tunix_rt(*argv: str) -> int:
-    # The command runs its own event loop (asyncio.run), as it does from a shell.
-    return await asyncio.to_thread(main, list(argv))
+    """Run the ``tunix-rt`` command in a child process, as from a shell (in this process's
+    environment); its output is written to ours, for ``capsys``. Never in a thread of the test
+    process: a thread that ran SQLAlchemy's greenlets can hang the main thread when it ends."""
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).with_name("tunix-rt")),
+        *argv,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=CLI_TIMEOUT_S)
+    sys.stdout.write(out.decode())
+    sys.stderr.write(err.decode())
+    assert process.returncode is not None
+    return process.returncode
 
 
 @pytest.fixture
