@@ -45,6 +45,22 @@ def _parser() -> argparse.ArgumentParser:
             metavar="key=value",
             help="dotted overrides, e.g. training.max_steps=10 model.lora.rank=8",
         )
+    plan = commands.add_parser(
+        "plan",
+        help="memory per device before a run: tunix-rt-train plan CONFIG [k=v ...] --device v5e",
+        description="Build the configured model abstractly (no weights), shard it on the "
+        "configured mesh and print parameters and bytes per device.",
+    )
+    plan.add_argument("config", help="YAML config file (see training/configs/)")
+    plan.add_argument("overrides", nargs="*", metavar="key=value", help="dotted overrides")
+    plan.add_argument("--device", default=None, help="say whether it fits: v5e, v4, h100, …")
+    plan.add_argument(
+        "--kind",
+        choices=("sft", "grpo"),
+        default=None,
+        help="the run to plan (default: grpo for a config with grpo/rollout/rewards keys)",
+    )
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
     export = commands.add_parser(
         "export",
         help="write a run's model (LoRA merged) for transformers or Kaggle: "
@@ -110,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _quiet_libraries()
     if args.command == "export":
         return _export(args)
+    if args.command == "plan":
+        return _plan(args)
     from tunix_rt_training.data import DataError
     from tunix_rt_training.model import ModelError
     from tunix_rt_training.reporting import ApiError
@@ -176,6 +194,31 @@ def _eval(config: Config) -> int:
         + (f"\nserver evaluation id: {result.evaluation_id}" if result.evaluation_id else "")
     )
     return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    import json
+
+    from tunix_rt_training import tokenizer as tokenizer_lib
+    from tunix_rt_training.model import ModelError
+    from tunix_rt_training.overrides import read_yaml
+    from tunix_rt_training.plan import PlanError, plan, render
+
+    try:
+        config = load_config(Path(args.config), args.overrides)
+        kind = args.kind
+        if kind is None:
+            raw = read_yaml(Path(args.config))
+            kind = "grpo" if {"grpo", "rollout", "rewards", "init"} & set(raw) else "sft"
+        vocab = 0
+        if config.tokenizer.path is not None and config.tokenizer.path.is_file():
+            vocab = tokenizer_lib.load(config.tokenizer.path).vocab_size()
+        result = plan(config, kind, args.device, vocab)
+    except (ConfigError, PlanError, ModelError) as exc:
+        print(f"tunix-rt-train plan: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result.to_json(), indent=2) if args.json else render(result))
+    return 0 if result.fits is not False else 1
 
 
 def _export(args: argparse.Namespace) -> int:

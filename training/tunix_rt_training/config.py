@@ -33,6 +33,7 @@ from tunix_rt_training.architectures import (
     from_custom,
     mesh_problems,
 )
+from tunix_rt_training.config_distributed import DistributedConfig
 from tunix_rt_training.config_rl import GrpoConfig, InitConfig, ReportConfig, RolloutConfig
 from tunix_rt_training.overrides import ConfigError, apply_overrides, read_yaml
 
@@ -324,6 +325,7 @@ class Config(Section):
     model: ModelConfig = Field(default_factory=ModelConfig)
     tokenizer: TokenizerConfig = Field(default_factory=TokenizerConfig)
     mesh: MeshConfig = Field(default_factory=MeshConfig)
+    distributed: DistributedConfig = Field(default_factory=DistributedConfig)
     eval: EvalConfig = Field(default_factory=EvalConfig)
     init: InitConfig = Field(default_factory=InitConfig)
     grpo: GrpoConfig = Field(default_factory=GrpoConfig)

@@ -19,6 +19,9 @@ responses): the server parses, stores and scores them with the same code.
 
 :class:`Generator` and :func:`evaluate_records` are also what training runs use to evaluate
 their held-out records every ``eval.every_steps``.
+
+Over several processes (``distributed.*``) every process generates (the model is sharded over
+all of them) and process 0 alone writes the files and records the evaluation.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from typing import Any
 from tqdm import tqdm
 
 from tunix_rt_backend.contracts import completion_trace, get_scorer
-from tunix_rt_training import loading, runs
+from tunix_rt_training import distributed, lifecycle, loading, runs
 from tunix_rt_training import model as model_lib
 from tunix_rt_training import tokenizer as tokenizer_lib
 from tunix_rt_training.config import Config, EvalConfig
@@ -256,8 +259,11 @@ def _check_server_summary(local: dict[str, float], server: dict[str, Any]) -> No
 
 def run_eval(config: Config) -> EvalResult:
     """Evaluate as configured; see the module docstring."""
+    distributed.initialize(config.distributed)
+    lifecycle.require_output_dir(config)
     out_dir = config.output.dir or DEFAULT_EVALS_DIR / runs.new_id("eval")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if distributed.is_main():
+        out_dir.mkdir(parents=True, exist_ok=True)
     reporter = Reporter(config.api) if config.api.url else None
     try:
         return _run_eval(config, out_dir, reporter)
@@ -268,6 +274,8 @@ def run_eval(config: Config) -> EvalResult:
 
 def _run_eval(config: Config, out_dir: Path, reporter: Reporter | None) -> EvalResult:
     loaded_data = runs.load_prompts(config, reporter, EXPORT_FORMAT)
+    if not distributed.is_main():
+        reporter = None  # the data is read by every process; only process 0 reports
     records = loaded_data.records
     if config.eval.limit is not None:
         records = records[: config.eval.limit]
@@ -277,7 +285,12 @@ def _run_eval(config: Config, out_dir: Path, reporter: Reporter | None) -> EvalR
     else:
         sft = loaded_data.sft_records
         texts = runs.record_texts(sft) if sft is not None else [r.prompt for r in records]
+        if distributed.process_count() > 1:  # process 0 builds the tokenizer, the others read it
+            distributed.main_first(
+                "tokenizer", lambda: runs.resolve_tokenizer(config, out_dir, texts)
+            )
         loaded = loading.load_base(config, mesh, texts, out_dir)
+    lifecycle.agree(config, loaded_data.checksum, None, loaded.tokenizer_info)
 
     started = time.perf_counter()
     responses = generate(loaded, [record.prompt for record in records], config, mesh)
@@ -285,6 +298,8 @@ def _run_eval(config: Config, out_dir: Path, reporter: Reporter | None) -> EvalR
     scorers = config.eval.scorers
     outputs = [score_output(r, text, scorers) for r, text in zip(records, responses, strict=True)]
     summary = summarize(outputs, scorers)
+    if not distributed.is_main():
+        return EvalResult(out_dir, outputs, summary, None)
 
     with (out_dir / runs.EVAL_OUTPUTS).open("w", encoding="utf-8") as handle:
         for output in outputs:

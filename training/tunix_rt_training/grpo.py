@@ -22,7 +22,9 @@ scorer and in total, its spread, the share of groups with equal rewards (no lear
 the mean completion length and tokens/s. Every ``report.rollouts_every`` steps the step's
 groups go to ``rollouts/step-NNNNNN.jsonl`` and, with ``api.url``, to the server, which stores
 them as ``source="rollout"`` traces of the run. Held-out evaluation, checkpoints, Ctrl-C,
-resume and crashes work as for ``sft`` (:mod:`tunix_rt_training.sft`).
+resume and crashes work as for ``sft`` (:mod:`tunix_rt_training.sft`), and so does a run over
+several processes (``distributed.*``): every process samples and trains on the whole mesh,
+process 0 alone writes the files and reports.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ import jax
 import numpy as np
 from tqdm import tqdm
 
-from tunix_rt_training import lifecycle, loading, runs
+from tunix_rt_training import distributed, lifecycle, loading, runs
 from tunix_rt_training import model as model_lib
 from tunix_rt_training.config import Config
 from tunix_rt_training.data import DataError
@@ -107,13 +109,16 @@ class GrpoResult:
 def run_grpo(config: Config, *, step_callback: StepCallback | None = None) -> GrpoResult:
     """Train as configured; see the module docstring. Raises :class:`Interrupted` after a
     Ctrl-C (with a checkpoint written) and re-raises any crash (after marking the run)."""
+    distributed.initialize(config.distributed)
     config, parent = effective_config(config)
     run_dir, run_id, previous = lifecycle.open_run(config, "grpo")
     reporter = Reporter(config.api) if config.api.url else None
     try:
         mesh = model_lib.make_mesh(config.mesh)
         start = StartingPolicy.load(config, parent, run_dir, mesh, reporter)
-        return _run(config, start, run_dir, run_id, previous, reporter, mesh, step_callback)
+        lifecycle.agree(config, start.train.checksum, start.held_out, start.tokenizer_info)
+        reporting = reporter if distributed.is_main() else None  # only process 0 reports
+        return _run(config, start, run_dir, run_id, previous, reporting, mesh, step_callback)
     finally:
         if reporter is not None:
             reporter.close()
@@ -167,7 +172,9 @@ def _run(
         )
         manifest["api_run_id"] = api_run_id
         reporter.start_heartbeat(api_run_id)
-    runs.write_json(run_dir / runs.MANIFEST, manifest)
+    if distributed.is_main():
+        runs.write_json(run_dir / runs.MANIFEST, manifest)
+    distributed.check_shared(run_dir / runs.MANIFEST)
 
     clock = StepClock()
     schedule = lifecycle.learning_rate_schedule(config)
@@ -210,7 +217,7 @@ def _run(
         if step_s is not None:  # unknown for the first step after a resume
             values["tokens_per_second"] = round(record.tokens / step_s, 2)
             values["step_s"] = round(step_s, 4)
-        if record.report:
+        if record.report and step_log.main:
             write_rollouts(run_dir, step, record.report)
             if reporter is not None and api_run_id is not None:
                 reporter.queue_rollouts(step, recorder.report_body(record))
@@ -242,7 +249,7 @@ def _run(
     )
     trainer.with_training_hooks(hooks)
     start_step = int(trainer.train_steps)
-    if start_step:
+    if start_step and distributed.is_main():
         tqdm.write(f"resuming {run_dir} from step {start_step}", file=sys.stderr)
     batches = PromptBatches(
         records, training.batch_size, training.seed, config.data.shuffle, on_batch=seed_step
@@ -284,7 +291,7 @@ def _run(
         status=status,
         start_step=start_step,
         final_step=final_step,
-        metrics=runs.read_jsonl(run_dir / runs.METRICS),
+        metrics=runs.read_jsonl(run_dir / runs.METRICS) if step_log.main else step_log.rows,
         model=trainer.model,
         tokenizer=tokenizer,
     )
@@ -343,6 +350,8 @@ def _finish(
     error: str | None,
     trainer: Any | None,
 ) -> None:
+    if not distributed.is_main():
+        return
     rows = runs.read_jsonl(run_dir / runs.METRICS)
     evals = runs.read_jsonl(run_dir / "evals.jsonl")
     summary: dict[str, Any] = {

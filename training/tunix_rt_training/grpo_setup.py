@@ -9,6 +9,7 @@ in (:func:`tunix_rt_training.loading.load_policy`).
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 from collections.abc import Callable, Mapping
@@ -20,7 +21,7 @@ import jax
 import orbax.checkpoint as ocp
 from flax import nnx
 
-from tunix_rt_training import lifecycle, loading, runs
+from tunix_rt_training import distributed, lifecycle, loading, runs
 from tunix_rt_training import model as model_lib
 from tunix_rt_training import tokenizer as tokenizer_lib
 from tunix_rt_training.config import Config, build_config
@@ -98,7 +99,8 @@ class StartingPolicy:
             else None
         )
         if parent is not None:
-            copy_tokenizer(parent.run_dir, run_dir)
+            if distributed.is_main():
+                copy_tokenizer(parent.run_dir, run_dir)
             loaded = loading.load_policy(parent.run_dir, mesh)
             manifest = parent.manifest
             info = {
@@ -119,7 +121,9 @@ class StartingPolicy:
                 manifest.get("api_run_id"),
             )
         texts = [record.prompt for record in train.records]
-        tokenizer, tokenizer_info = runs.resolve_tokenizer(config, run_dir, texts)
+        tokenizer, tokenizer_info = distributed.main_first(
+            "tokenizer", lambda: runs.resolve_tokenizer(config, run_dir, texts)
+        )
         spec = model_lib.model_spec(config, vocab_size=tokenizer.vocab_size())
         if tokenizer.vocab_size() > spec.vocab_size:
             raise model_lib.ModelError(
@@ -248,6 +252,13 @@ def build_learner(
         ),
     )
     trainer = cluster.actor_trainer
+    if distributed.process_count() > 1:
+        # Every process builds the step's train example from the same rollouts; Tunix would
+        # leave it on each process's first device (it skips examples holding an array over
+        # the mesh), so every device would compute the whole batch. Split it by rows instead,
+        # as one process's is. (The trainer is made inside RLCluster: its documented input
+        # hook is set on the instance.)
+        trainer._prepare_inputs = functools.partial(distributed.global_batch, mesh=mesh)
     cache = ScoreCache(list(config.rewards))
     recorder = RolloutRecorder(
         cache=cache,

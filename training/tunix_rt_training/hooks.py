@@ -10,6 +10,10 @@
   evaluation in ``evals/step-NNNNNN.jsonl``, the metrics on the server.
 - :class:`RunHooks`: Tunix's ``TrainingHooks`` calling both, and the stop point for Ctrl-C
   (:class:`SigintGuard`): the first Ctrl-C stops the run after the step in flight.
+
+In a run over several processes only process 0 writes these files, prints and posts; every
+process generates in the held-out evaluation (a computation over the whole mesh), and a stop
+asked for on any of them stops them all after the same step.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from typing import Any, TextIO
 from tqdm import tqdm
 from tunix.sft import hooks as tunix_hooks
 
-from tunix_rt_training import runs
+from tunix_rt_training import distributed, runs
 from tunix_rt_training.config import Config
 from tunix_rt_training.evaluate import Generator, evaluate_records, weighted_total
 from tunix_rt_training.prompts import PromptRecord
@@ -68,7 +72,8 @@ class StopRequested(Exception):
 
 
 class StepLog:
-    """``metrics.jsonl``, console lines and the server's metrics for one run."""
+    """``metrics.jsonl``, console lines and the server's metrics for one run (process 0; the
+    other processes keep their rows in :attr:`rows` only)."""
 
     def __init__(
         self,
@@ -81,7 +86,10 @@ class StepLog:
     ) -> None:
         self.config = config
         self.path = run_dir / runs.METRICS
-        earlier = runs.read_jsonl(self.path)
+        self.main = distributed.is_main()
+        self.rows: list[dict[str, Any]] = []
+        """The rows recorded by this invocation."""
+        earlier = runs.read_jsonl(self.path) if self.main else []
         self.seen = {int(row["step"]) for row in earlier}
         self.elapsed_offset = max(
             (float(row.get("elapsed_s", 0.0)) for row in earlier), default=0.0
@@ -91,7 +99,7 @@ class StepLog:
         self.console = console
         self.start = time.perf_counter()
         self._last_flush = self.start
-        self._file: TextIO = self.path.open("a", encoding="utf-8")
+        self._file: TextIO | None = self.path.open("a", encoding="utf-8") if self.main else None
 
     def elapsed(self) -> float:
         return round(self.elapsed_offset + time.perf_counter() - self.start, 4)
@@ -102,6 +110,9 @@ class StepLog:
             return False
         self.seen.add(step)
         row = {"step": step, **values}
+        self.rows.append(row)
+        if self._file is None:
+            return True
         self._file.write(json.dumps(row) + "\n")
         self._file.flush()
         max_steps = self.config.training.max_steps
@@ -123,7 +134,8 @@ class StepLog:
             self._last_flush = now
 
     def close(self) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
 
 
 class HeldOutEvaluation:
@@ -173,13 +185,15 @@ class HeldOutEvaluation:
         row = {"step": step, **values, "count": len(outputs)}
         self.spent[step] = time.perf_counter() - started
         row["eval_s"] = round(self.spent[step], 3)
+        self.done.add(step)
+        if not self.log.main:
+            return values
         self.outputs_dir.mkdir(parents=True, exist_ok=True)
         with (self.outputs_dir / f"step-{step:06d}.jsonl").open("w", encoding="utf-8") as handle:
             for output in outputs:
                 handle.write(json.dumps(output) + "\n")
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(row) + "\n")
-        self.done.add(step)
         tqdm.write(
             f"eval @ step {step}: "
             + "  ".join(f"{k.removeprefix('eval/')} {v:.3f}" for k, v in values.items())
@@ -224,7 +238,9 @@ class RunHooks(tunix_hooks.TrainingHooks):  # type: ignore[misc]
 
     def on_train_step_start(self, train_ctx: Any) -> None:
         # The stop point: the previous step is complete and nothing of the next one has run.
-        if self.stop_requested:
+        # Every process stops here at the same step, whichever of them was asked to.
+        if distributed.any_process(self.stop_requested):
+            self.stop_requested = True
             raise StopRequested
         step = int(train_ctx.train_steps)
         if self.evaluation is not None and self.evaluation.due(step):

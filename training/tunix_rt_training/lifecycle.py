@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import optax
 
-from tunix_rt_training import runs
+from tunix_rt_training import distributed, runs
 from tunix_rt_training.config import Config
 from tunix_rt_training.reporting import ApiError, Reporter
 
@@ -24,10 +24,12 @@ DEFAULT_RUNS_DIR = Path("artifacts") / "training_runs"
 
 def open_run(config: Config, kind: str) -> tuple[Path, str, dict[str, Any] | None]:
     """The run directory, the run id and, when the directory holds a run, its manifest (a
-    resume: refused when the config differs in anything but the resumable keys)."""
+    resume: refused when the config differs in anything but the resumable keys). With several
+    processes every process reads the directory before process 0 writes to it."""
     if config.output.dir is not None:
         run_dir, run_id = config.output.dir, config.output.dir.name
     else:
+        require_output_dir(config)
         run_id = runs.new_id(kind)
         run_dir = DEFAULT_RUNS_DIR / run_id
     manifest_path = run_dir / runs.MANIFEST
@@ -47,8 +49,37 @@ def open_run(config: Config, kind: str) -> tuple[Path, str, dict[str, Any] | Non
                 + "\nUse another output.dir, or the same settings."
             )
         run_id = str(previous.get("run_id", run_id))
-    run_dir.mkdir(parents=True, exist_ok=True)
+    if distributed.is_main():
+        run_dir.mkdir(parents=True, exist_ok=True)
+    distributed.barrier(f"opened {run_dir}")
     return run_dir, run_id, previous
+
+
+def require_output_dir(config: Config) -> None:
+    """A run over several processes names its directory: each would make up another one."""
+    if config.output.dir is None and distributed.process_count() > 1:
+        raise runs.RunError(
+            "a run over several processes needs output.dir, the same on every process: "
+            + distributed.SHARED_STORAGE
+        )
+
+
+def agree(
+    config: Config, data_checksum: str, held_out: Any | None, tokenizer_info: Mapping[str, Any]
+) -> None:
+    """With several processes: the same error on every one of them unless they all read the
+    same config (``distributed.*`` aside), data and tokenizer; a host with another file would
+    train on other batches than the rest, silently. ``held_out``: the held-out records, if
+    any (their ``checksum``)."""
+    distributed.agree(
+        {
+            "the config": distributed.config_digest(config.resolved()),
+            "the training data": data_checksum,
+            "the held-out data": held_out.checksum if held_out is not None else "",
+            "the tokenizer": str(tokenizer_info.get("fingerprint")),
+        },
+        "Start every process with the same command line and the same files.",
+    )
 
 
 def check_same_data(previous: Mapping[str, Any] | None, checksum: str, source: str) -> None:
@@ -180,8 +211,10 @@ def finish(
     final_step: int | None,
     summary: Mapping[str, Any],
 ) -> None:
-    """Record the run's end in its manifest and on the server. Without a final step (an
-    abort) the run stands where its last checkpoint is."""
+    """Record the run's end in its manifest and on the server (process 0). Without a final
+    step (an abort) the run stands where its last checkpoint is."""
+    if not distributed.is_main():
+        return
     steps = (
         sorted(int(p.name) for p in checkpoints.iterdir() if p.name.isdigit())
         if checkpoints.exists()

@@ -85,7 +85,7 @@ class ModelSpec:
         return self.arch.vocab_size
 
 
-def _dtype(name: str) -> Any:
+def param_dtype(name: str) -> Any:
     return jnp.bfloat16 if name == "bfloat16" else jnp.float32
 
 
@@ -129,7 +129,9 @@ def model_spec(config: Config, vocab_size: int) -> ModelSpec:
     """The model of ``config.model`` (``vocab_size``: the tokenizer's, which sizes a custom
     model's embedding when nothing else does)."""
     arch = architecture(config, vocab_size)
-    tunix_config = architectures.tunix_config(arch, _dtype(config.model.dtype), config.model.remat)
+    tunix_config = architectures.tunix_config(
+        arch, param_dtype(config.model.dtype), config.model.remat
+    )
     return ModelSpec(arch, tunix_config)
 
 
@@ -162,7 +164,7 @@ def build_model(config: Config, spec: ModelSpec, mesh: jax.sharding.Mesh) -> nnx
             )
         else:
             model = load_weights(
-                spec, weights, config.model.weights_format, mesh, _dtype(config.model.dtype)
+                spec, weights, config.model.weights_format, mesh, param_dtype(config.model.dtype)
             )
         if config.model.lora is not None:
             model = apply_lora(model, config.model.lora, config.training.seed)

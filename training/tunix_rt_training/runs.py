@@ -253,6 +253,7 @@ RESUMABLE_CHANGES = (
     "training.keep_checkpoints",
     "api",
     "mesh",
+    "distributed",
     "output",
     "eval",
     "data.eval_path",

@@ -17,6 +17,10 @@ metrics and a checkpoint are written), the run is marked ``cancelled`` and the c
 130. A crash saves what it can, marks the run ``failed`` with the error and re-raises. Running
 the same command again with the same ``output.dir`` resumes from the last checkpoint, with the
 same data order as an uninterrupted run.
+
+Over several processes (``distributed.*``, :mod:`tunix_rt_training.distributed`) every process
+runs all of this on the same global batches, each feeding its devices' rows, and writes its
+part of each checkpoint; process 0 alone writes the other files and reports.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from tqdm import tqdm
 from tunix.sft import peft_trainer
 
 from tunix_rt_training import data as data_lib
-from tunix_rt_training import lifecycle, runs
+from tunix_rt_training import distributed, lifecycle, runs
 from tunix_rt_training import model as model_lib
 from tunix_rt_training.config import Config
 from tunix_rt_training.evaluate import Generator
@@ -124,9 +128,27 @@ def _eval_batches(
     ]
 
 
+class _GlobalBatchTrainer(peft_trainer.PeftTrainer):  # type: ignore[misc]
+    """Tunix's trainer over several processes: every process holds the same global batch,
+    which becomes arrays split by rows over the mesh, each process transferring its devices'
+    rows; Tunix's own input sharding then leaves them as they are. (Tunix builds such arrays
+    from the rows each process hands it, but tests the divisibility of a process's row count,
+    not the batch's, by the mesh axis, and replicates when it fails: 4 hosts of 4 devices,
+    mesh (16, 1) and a batch of 16 would hand it 4 rows per host, 4 % 16 != 0, and each host's
+    own 4 rows would silently stand for the whole batch.)"""
+
+    def __init__(self, *args: Any, mesh: jax.sharding.Mesh, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._global_mesh = mesh
+
+    def _prepare_inputs(self, input_data: Any) -> Any:
+        return distributed.global_batch(input_data, self._global_mesh)
+
+
 def run_sft(config: Config, *, step_callback: StepCallback | None = None) -> SftResult:
     """Train as configured; see the module docstring. Raises :class:`Interrupted` after a
     Ctrl-C (with a checkpoint written) and re-raises any crash (after marking the run)."""
+    distributed.initialize(config.distributed)
     run_dir, run_id, previous = lifecycle.open_run(config, "sft")
     reporter = Reporter(config.api) if config.api.url else None
     try:
@@ -151,9 +173,13 @@ def _run(
         if config.eval.every_steps is not None
         else None
     )
-    tokenizer, tokenizer_info = runs.resolve_tokenizer(
-        config, run_dir, runs.record_texts(loaded.records)
+    if not distributed.is_main():
+        reporter = None  # the data is read by every process; only process 0 reports
+    tokenizer, tokenizer_info = distributed.main_first(
+        "tokenizer",
+        lambda: runs.resolve_tokenizer(config, run_dir, runs.record_texts(loaded.records)),
     )
+    lifecycle.agree(config, loaded.checksum, held_out, tokenizer_info)
     examples, dropped = data_lib.tokenize_records(
         tokenizer, loaded.records, config.training.seq_len
     )
@@ -231,7 +257,9 @@ def _run(
         )
         manifest["api_run_id"] = api_run_id
         reporter.start_heartbeat(api_run_id)
-    runs.write_json(run_dir / runs.MANIFEST, manifest)
+    if distributed.is_main():
+        runs.write_json(run_dir / runs.MANIFEST, manifest)
+    distributed.check_shared(run_dir / runs.MANIFEST)
 
     schedule = lifecycle.learning_rate_schedule(config)
     rates = lifecycle.learning_rates(config, schedule)
@@ -291,14 +319,16 @@ def _run(
 
     def train() -> None:
         # Creating the trainer restores the latest checkpoint of the run, if any.
-        trainer = peft_trainer.PeftTrainer(
-            model, lifecycle.make_optimizer(config, schedule), trainer_config
-        )
+        optimizer = lifecycle.make_optimizer(config, schedule)
+        if distributed.process_count() > 1:
+            trainer = _GlobalBatchTrainer(model, optimizer, trainer_config, mesh=mesh)
+        else:
+            trainer = peft_trainer.PeftTrainer(model, optimizer, trainer_config)
         holder["trainer"] = trainer
         trainer.with_gen_model_input_fn(model_lib.model_inputs)
         trainer.with_training_hooks(hooks)
         holder["start_step"] = int(trainer.train_steps)
-        if trainer.train_steps:
+        if trainer.train_steps and distributed.is_main():
             tqdm.write(f"resuming {run_dir} from step {trainer.train_steps}", file=sys.stderr)
         trainer.train(counter, eval_batches or None)
 
@@ -341,7 +371,7 @@ def _run(
         status=status,
         start_step=holder["start_step"],
         final_step=final_step,
-        metrics=runs.read_jsonl(run_dir / runs.METRICS),
+        metrics=runs.read_jsonl(run_dir / runs.METRICS) if step_log.main else step_log.rows,
         model=model,
         tokenizer=tokenizer,
     )
@@ -356,6 +386,8 @@ def _finish(
     error: str | None,
     trainer: Any | None,
 ) -> None:
+    if not distributed.is_main():
+        return
     rows = runs.read_jsonl(run_dir / runs.METRICS)
     evals = runs.read_jsonl(run_dir / "evals.jsonl")
     summary: dict[str, Any] = {
