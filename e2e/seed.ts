@@ -1,5 +1,5 @@
-// Seeds a fresh server through its REST API: GSM8K rows as traces (the shared copy of the data set,
-// ../shared/data/gsm8k beside the repo, or $TUNIX_RT_GSM8K_DIR), plus model answers ("eval") for a
+// Seeds a fresh server through its REST API: GSM8K rows as traces (the copy that ships in
+// backend/tunix_rt_backend/data/gsm8k, or $TUNIX_RT_GSM8K_DIR), plus model answers ("eval") for a
 // few of the same questions, so there is something to compare.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -46,7 +46,9 @@ interface TraceIn {
 }
 
 export function gsm8kDir(): string {
-  const dir = process.env.TUNIX_RT_GSM8K_DIR ?? resolve(here, "..", "..", "shared", "data", "gsm8k");
+  const dir =
+    process.env.TUNIX_RT_GSM8K_DIR ??
+    resolve(here, "..", "backend", "tunix_rt_backend", "data", "gsm8k");
   if (!existsSync(join(dir, "test.jsonl"))) {
     throw new Error(`GSM8K not found at ${dir} (expected test.jsonl); set TUNIX_RT_GSM8K_DIR.`);
   }

@@ -19,10 +19,11 @@ from typing import Any, TypeVar
 import asyncpg
 import orjson
 
+from tunix_rt_backend.data import GSM8K_DIR
 from tunix_rt_backend.db import create_engine, json_dumps
 from tunix_rt_backend.migrate import upgrade
 from tunix_rt_backend.served import ServedApp, serve
-from tunix_rt_backend.settings import REPO_DIR, Settings
+from tunix_rt_backend.settings import Settings
 from tunix_rt_backend.traces.schemas import TraceCreate
 from tunix_rt_backend.traces.service import build_row
 
@@ -62,9 +63,9 @@ def say(message: str) -> None:
 
 
 def gsm8k_dir() -> Path:
-    """The shared GSM8K copy: beside the checkout, or named by TUNIX_RT_GSM8K_DIR."""
+    """GSM8K as it ships with the package, or the folder named by TUNIX_RT_GSM8K_DIR."""
     override = os.environ.get("TUNIX_RT_GSM8K_DIR")
-    return Path(override) if override else REPO_DIR.parent / "shared" / "data" / "gsm8k"
+    return Path(override) if override else GSM8K_DIR
 
 
 @dataclass(frozen=True)

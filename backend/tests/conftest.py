@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import asyncpg
 import pytest
@@ -22,13 +22,6 @@ from tunix_rt_backend.settings import Settings
 POSTGRES_ADMIN_DSN = os.environ.get(
     "TUNIX_RT_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-REPO_DIR = Path(__file__).resolve().parents[2]
-
-
-def gsm8k_dir() -> Path:
-    """The shared GSM8K copy: beside the checkout (CI) or named by TUNIX_RT_GSM8K_DIR."""
-    override = os.environ.get("TUNIX_RT_GSM8K_DIR")
-    return Path(override) if override else REPO_DIR.parent / "shared" / "data" / "gsm8k"
 
 
 async def _admin_connect() -> asyncpg.Connection:
@@ -136,3 +129,14 @@ def make_trace(i: int = 0, **overrides: object) -> dict[str, object]:
     }
     body.update(overrides)
     return body
+
+
+# A pytest process that has not exited this long after its session finished is hung (threads
+# that will not end, a livelock at interpreter exit): every thread's stack is printed and the
+# process exits with status 1, so that `make test` fails and says where, instead of stalling.
+EXIT_WATCHDOG_S = float(os.environ.get("TUNIX_RT_TEST_EXIT_WATCHDOG_S", "120"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    faulthandler.dump_traceback_later(EXIT_WATCHDOG_S, exit=True, file=2)  # fd 2: stderr

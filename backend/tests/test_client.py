@@ -10,8 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import gsm8k_dir, make_trace
+from tests.conftest import make_trace
 from tunix_rt_backend.client import ApiError, Client
+from tunix_rt_backend.data import gsm8k_file
 from tunix_rt_backend.served import free_port, serve
 from tunix_rt_backend.settings import Settings
 
@@ -90,7 +91,7 @@ def test_client_imports_builds_and_exports_a_dataset(server: str, tmp_path: Path
     """A notebook's path: import GSM8K rows, build a split dataset, stream its export to a file
     (the same bytes as the HTTP export), and read it back as records."""
     sample = tmp_path / "gsm8k.jsonl"
-    lines = (gsm8k_dir() / "test.jsonl").read_text().splitlines()[:40]
+    lines = gsm8k_file("test").read_text().splitlines()[:40]
     sample.write_text("\n".join(lines) + "\n")
     with Client(server) as api:
         imported = api.import_file(sample, "gsm8k", split="test")

@@ -85,6 +85,14 @@ def _import(args: argparse.Namespace) -> int:
     from tunix_rt_backend.sources.jsonl import parse_map
     from tunix_rt_backend.sources.schemas import ImportOptions
 
+    if args.file is None:  # gsm8k without a path: the split that ships with the package
+        from tunix_rt_backend.data import gsm8k_file
+
+        try:
+            args.file = gsm8k_file(args.split or "train")
+        except ValueError as exc:
+            print(f"tunix-rt import gsm8k: {exc}; give the file's path", file=sys.stderr)
+            return 2
     try:
         options = ImportOptions(
             format=args.import_format,
@@ -141,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     formats = imports.add_subparsers(dest="import_format", required=True)
     gsm8k = formats.add_parser("gsm8k", help="GSM8K rows: {question, answer}")
     gsm8k.add_argument(
-        "--split", help="split name kept in each trace's metadata (default: the file name stem)"
+        "--split",
+        help="split name kept in each trace's metadata (default: the file name stem); without "
+        "a file, which shipped split to import (train or test)",
     )
     gsm8k.add_argument(
         "--keep-calculator-marks",
@@ -169,8 +179,15 @@ def build_parser() -> argparse.ArgumentParser:
         "(<reasoning>…</reasoning><answer>…</answer>), gsm8k (#### / A:), numbered, lines "
         "(last line is the answer); default tags",
     )
+    gsm8k.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        help="the .jsonl file, one JSON object per line (default: the GSM8K split that ships "
+        "with tunix-rt, train or the --split given)",
+    )
+    jsonl.add_argument("file", type=Path, help="the .jsonl file, one JSON object per line")
     for sub in (gsm8k, jsonl):
-        sub.add_argument("file", type=Path, help="the .jsonl file, one JSON object per line")
         sub.add_argument(
             "--skip-invalid",
             action="store_true",

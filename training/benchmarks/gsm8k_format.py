@@ -9,7 +9,7 @@ paired-bootstrap intervals (``tunix-rt-train report``). Besides the scorers it c
 responses that ran to the token limit without stopping and those that repeat themselves (an
 8-word sequence three times or more): looping.
 
-    python training/benchmarks/gsm8k_format.py --gsm8k ../shared/data/gsm8k --out docs/figures
+    python training/benchmarks/gsm8k_format.py --out docs/figures
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from plots import line_chart
 
 from tunix_rt_backend.contracts import gsm8k_to_trace, tunix_sft_record
 from tunix_rt_backend.contracts.records import prompt_only_record
+from tunix_rt_backend.data import GSM8K_DIR
 from tunix_rt_training import tokenizer as tokenizer_lib
 from tunix_rt_training.runs import read_jsonl
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_GSM8K = REPO.parent / "shared" / "data" / "gsm8k"
+DEFAULT_GSM8K = GSM8K_DIR  # the copy that ships with the backend package
 
 
 def write_data(source: Path, work: Path, held_out: int) -> dict[str, Path]:

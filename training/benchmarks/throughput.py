@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from tunix_rt_backend.contracts import gsm8k_to_trace, tunix_sft_record
+from tunix_rt_backend.data import gsm8k_file
 from tunix_rt_training import data as data_lib
 from tunix_rt_training import model as model_lib
 from tunix_rt_training import tokenizer as tokenizer_lib
@@ -39,9 +40,8 @@ from tunix_rt_training.config import Config, load_config
 TRAINING_DIR = Path(__file__).resolve().parents[1]
 SAMPLE = TRAINING_DIR / "data" / "gsm8k_16.tunix_sft.jsonl"
 TINY = TRAINING_DIR / "configs" / "sft_tiny.yaml"
-# Where CI and the development machines keep GSM8K: ../shared/data beside the checkout.
 Step = tuple[float, float]  # (wall seconds, process CPU seconds) of one training step
-DEFAULT_GSM8K = TRAINING_DIR.parent.parent / "shared" / "data" / "gsm8k" / "train.jsonl"
+DEFAULT_GSM8K = gsm8k_file("train")  # the copy that ships with the backend package
 
 
 def gsm8k_records(path: Path | None, limit: int) -> list[data_lib.SftRecord]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -87,3 +88,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
         assert build.status_code == 201, build.text
         assert build.json()["dataset_key"] == DATASET
         yield client
+
+
+# A pytest process that has not exited this long after its session finished is hung (threads
+# that will not end, a livelock at interpreter exit): every thread's stack is printed and the
+# process exits with status 1, so that `make test` fails and says where, instead of stalling.
+EXIT_WATCHDOG_S = float(os.environ.get("TUNIX_RT_TEST_EXIT_WATCHDOG_S", "120"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    faulthandler.dump_traceback_later(EXIT_WATCHDOG_S, exit=True, file=2)  # fd 2: stderr

@@ -1,12 +1,8 @@
-"""Contracts on real GSM8K rows (MIT). The data lives beside the repository, in
-``../shared/data/gsm8k`` (override with ``TUNIX_RT_GSM8K_DIR``); these tests skip when it is
-absent."""
+"""Contracts on real GSM8K rows (MIT), from the copy that ships with the package."""
 
 import json
-import os
 import re
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,24 +23,13 @@ from tunix_rt_backend.contracts.template import (
     render_tunix_sft_prompt,
 )
 from tunix_rt_backend.contracts.trace import TraceContent
+from tunix_rt_backend.data import gsm8k_file
 
 ROWS = 200
-# From X/backend/tests/contracts/this_file.py, parents[4] is X/.., where shared/ lives.
-DEFAULT_GSM8K_DIR = Path(__file__).resolve().parents[4] / "shared" / "data" / "gsm8k"
-
-
-def gsm8k_dir() -> Path:
-    override = os.environ.get("TUNIX_RT_GSM8K_DIR")
-    return Path(override) if override else DEFAULT_GSM8K_DIR
 
 
 def read_rows(split: str, limit: int | None = None) -> list[dict[str, Any]]:
-    path = gsm8k_dir() / f"{split}.jsonl"
-    if not path.is_file():
-        pytest.skip(
-            f"GSM8K data not found at {path}: put train.jsonl/test.jsonl there or set "
-            "TUNIX_RT_GSM8K_DIR to the folder holding them"
-        )
+    path = gsm8k_file(split)
     rows: list[dict[str, Any]] = []
     with path.open(encoding="utf-8") as lines:
         for line in lines:

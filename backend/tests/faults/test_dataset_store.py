@@ -30,6 +30,9 @@ from tests.conftest import make_trace
 from tunix_rt_backend.app import create_app
 from tunix_rt_backend.settings import Settings
 
+# Real servers on a filled or locked dataset store.
+pytestmark = pytest.mark.slow
+
 TRACES = 300  # a manifest of about 30 KB: larger than what the full store has left
 FILLER = "other-files"
 

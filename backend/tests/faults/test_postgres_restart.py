@@ -30,6 +30,9 @@ from tunix_rt_backend.client import Client, trace_payload
 from tunix_rt_backend.served import ServedApp
 from tunix_rt_backend.settings import Settings
 
+# A private PostgreSQL cluster restarted under a real server.
+pytestmark = pytest.mark.slow
+
 WRITERS = 4
 BATCH = 100
 BATCHES_PER_PHASE = 12

@@ -30,6 +30,9 @@ from tests.fuzz.conftest import (
     openapi_schema,
 )
 
+# Two real servers and hundreds of generated requests.
+pytestmark = pytest.mark.slow
+
 schema = openapi_schema()
 
 

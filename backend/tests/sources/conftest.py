@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -13,8 +12,8 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import gsm8k_dir
 from tunix_rt_backend.app import create_app
+from tunix_rt_backend.data import gsm8k_file as gsm8k_file
 from tunix_rt_backend.served import serve
 from tunix_rt_backend.settings import Settings
 
@@ -39,13 +38,6 @@ async def count(client: AsyncClient, **params: Any) -> int:
     assert response.status_code == 200, response.text
     result: int = response.json()["count"]
     return result
-
-
-def gsm8k_file(split: str) -> Path:
-    path = gsm8k_dir() / f"{split}.jsonl"
-    if not path.is_file():
-        pytest.skip(f"GSM8K {split} split not found at {path} (set TUNIX_RT_GSM8K_DIR)")
-    return path
 
 
 @pytest.fixture

@@ -184,6 +184,7 @@ async def test_cli_bad_spec_exits_2_and_stores_nothing(
     assert await count(client) == 0
 
 
+@pytest.mark.slow
 async def test_cli_and_client_through_a_running_server(
     live_server: str, client: AsyncClient, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -13,6 +13,9 @@ from tests.sources.conftest import count, gsm8k_file, jsonl_bytes, serving
 from tests.sources.test_readers import JANET
 from tunix_rt_backend.settings import Settings
 
+# Each case runs the real command (and some a real server) in child processes.
+pytestmark = pytest.mark.slow
+
 MODEL_OUTPUTS = [
     {
         "id": 1,
@@ -75,8 +78,13 @@ async def test_gsm8k_import_into_the_configured_database_then_again(
     assert "test.jsonl: 1,319 records read, 1,319 new traces stored, 0 already stored" in out
     assert await count(client, **{"metadata.split": "test"}) == 1319
 
-    assert await tunix_rt("import", "gsm8k", str(path), "--split", "test") == 0
+    # Without a path: the split that ships with the package (the same rows, so nothing new).
+    assert await tunix_rt("import", "gsm8k", "--split", "test") == 0
     assert "0 new traces stored, 1,319 already stored (skipped)" in capsys.readouterr().out
+    assert await count(client) == 1319
+
+    assert await tunix_rt("import", "gsm8k", "--split", "dev") == 2
+    assert "ships as train and test, not 'dev'; give the file's path" in capsys.readouterr().err
     assert await count(client) == 1319
 
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
 import orjson
+import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
@@ -187,6 +188,7 @@ async def test_options_that_do_not_fit_are_422(client: AsyncClient) -> None:
     assert await count(client) == 0
 
 
+@pytest.mark.slow
 async def test_a_50_mb_upload_streams_with_flat_memory(client: AsyncClient) -> None:
     step = "s" * 1_000
     rows = 2_500  # about 20 KB each: 50 MB in all
