@@ -16,6 +16,7 @@ from tunix_rt_backend import __version__
 from tunix_rt_backend.auth import ApiKeyMiddleware
 from tunix_rt_backend.datasets.router import router as datasets_router
 from tunix_rt_backend.db import create_engine, create_sessionmaker
+from tunix_rt_backend.demo.router import router as demo_router
 from tunix_rt_backend.errors import allowed_methods, install_error_handlers
 from tunix_rt_backend.evaluations.router import router as evaluations_router
 from tunix_rt_backend.nul import RejectNulMiddleware
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(evaluations_router)
     app.include_router(ungar_router)
     app.include_router(arithmetic_router)
+    app.include_router(demo_router)
     _mount_dashboard(app, settings.frontend_dist)
     return app
 

@@ -208,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tunix_rt_backend.datasets.commands import add_commands as add_dataset_commands
 
     add_dataset_commands(commands)
+    from tunix_rt_backend.demo.command import add_command as add_demo
+
+    add_demo(commands)
     return parser
 
 

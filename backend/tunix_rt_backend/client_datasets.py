@@ -18,6 +18,7 @@ from tunix_rt_backend.datasets.schemas import (
     DatasetPreview,
     DatasetRead,
 )
+from tunix_rt_backend.demo.schemas import DemoResult
 from tunix_rt_backend.sources.schemas import ArithmeticResult, ImportResult
 
 
@@ -73,6 +74,13 @@ class DatasetMethods(ClientBase):
             "POST", "/api/sources/arithmetic/generate", json=body, idempotent=True
         )
         return ArithmeticResult.model_validate_json(response.content)
+
+    def load_demo(self) -> DemoResult:
+        """Load the example data on the server (``POST /api/demo``): GSM8K's two splits, 500
+        arithmetic problems, answer_match scores and the dataset ``gsm8k-demo-v1``. Idempotent,
+        so it is retried safely."""
+        response = self._request("POST", "/api/demo", idempotent=True)
+        return DemoResult.model_validate_json(response.content)
 
     # --- datasets --------------------------------------------------------------------------
     def build_dataset(self, **request: Any) -> DatasetBuildResult:

@@ -170,6 +170,8 @@ def test_killed_run_is_failed_and_resumes_from_its_checkpoint(tmp_path: Path) ->
             resumed = re.search(r"resuming .* from step (\d+)", second.stderr)
             assert resumed is not None, second.stderr[-4000:]
             assert int(resumed.group(1)) == checkpoint
+            # A metrics post per step, and not one request logged on the console.
+            assert "HTTP Request" not in second.stderr, second.stderr[-4000:]
 
             run = _run(http, run_id)
             assert run["status"] == "succeeded", run

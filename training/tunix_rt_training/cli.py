@@ -28,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Fine-tune (SFT), reinforce (GRPO) and evaluate Gemma models with Tunix; "
         "report to tunix-rt.",
     )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also log every request to the server and the libraries' INFO messages",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (
         ("sft", "train: tunix-rt-train sft training/configs/sft_tiny.yaml training.max_steps=50"),
@@ -104,8 +109,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _quiet_libraries() -> None:
-    """Keep the console to our progress lines: Tunix logs every step at INFO through absl."""
+def _quiet_libraries(verbose: bool = False) -> None:
+    """Keep the console to our progress lines: Tunix logs every step at INFO through absl, and
+    httpx every request to the server (each metrics post) at INFO; ``--verbose`` keeps them."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if verbose:
+        return
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     warnings.filterwarnings("ignore", message=r".*`with mesh:` context manager")
     try:
@@ -114,8 +123,7 @@ def _quiet_libraries() -> None:
         absl_logging.set_verbosity(absl_logging.WARNING)
     except ImportError:  # absl comes with the training extras; without them nothing to quiet
         pass
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("absl", "jax", "orbax", "tensorstore"):
+    for noisy in ("absl", "jax", "orbax", "tensorstore", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -123,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "report":
         return _report(args)
-    _quiet_libraries()
+    _quiet_libraries(args.verbose)
     if args.command == "export":
         return _export(args)
     if args.command == "plan":

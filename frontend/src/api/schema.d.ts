@@ -110,6 +110,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/demo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Load the example data (GSM8K, arithmetic problems, scores, a dataset)
+         * @description Imports GSM8K's train and test splits (they ship with tunix-rt), generates 500 arithmetic word problems, scores every trace not yet scored with `answer_match`, and builds the dataset `gsm8k-demo-v1` (2,000 GSM8K train problems, a tenth held out). Idempotent: a second call stores nothing new and reports what exists. A few seconds on SQLite.
+         */
+        post: operations["demo-load_demo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/evaluations": {
         parameters: {
             query?: never;
@@ -858,6 +878,31 @@ export interface components {
             trace_count: number;
             /** Training Run Id */
             training_run_id: string | null;
+        };
+        /**
+         * DemoResult
+         * @description What loading the example data did; counts are of this call (0 new the second time).
+         */
+        DemoResult: {
+            arithmetic: components["schemas"]["ArithmeticResult"];
+            /**
+             * Dataset Created
+             * @description False when the dataset existed already.
+             */
+            dataset_created: boolean;
+            /** Dataset Key */
+            dataset_key: string;
+            /**
+             * Gsm8K
+             * @description Per GSM8K split: rows read and stored.
+             */
+            gsm8k: {
+                [key: string]: components["schemas"]["ImportResult"];
+            };
+            /** @description answer_match over every trace not yet scored. */
+            scored: components["schemas"]["BulkScoreResult"];
+            /** Seconds */
+            seconds: number;
         };
         /** DuelGenerateRequest */
         DuelGenerateRequest: {
@@ -2390,6 +2435,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DatasetPreview"];
+                };
+            };
+            /** @description Malformed request (e.g. invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API key or a wrong one (when keys are set). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with what is stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "demo-load_demo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoResult"];
                 };
             };
             /** @description Malformed request (e.g. invalid JSON). */

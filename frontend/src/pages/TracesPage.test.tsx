@@ -86,6 +86,37 @@ describe("TracesPage", () => {
     );
   });
 
+  it("loads the example data from the empty state, then lists what it stored", async () => {
+    let loaded = false;
+    const { calls } = mockApi({
+      "GET /api/traces": () => (loaded ? page(0, 3, null) : page(0, 0, null)),
+      "GET /api/traces/count": () => ({ count: loaded ? 3 : 0 }),
+      "POST /api/demo": () => {
+        loaded = true;
+        return { seconds: 4.2, dataset_key: "gsm8k-demo-v1", dataset_created: true };
+      },
+    });
+    renderRoute(<TracesPage />, { path: "/traces" });
+    expect(await screen.findByText("No traces yet")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Load example data" }));
+    expect(await screen.findAllByRole("link", { name: /Question number/ })).toHaveLength(3);
+    expect(screen.getByText("3 traces")).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === "POST" && c.path === "/api/demo")).toHaveLength(1);
+  });
+
+  it("says why the example data could not be loaded", async () => {
+    mockApi({
+      "GET /api/traces": () => page(0, 0, null),
+      "GET /api/traces/count": () => ({ count: 0 }),
+      "POST /api/demo": () => ({ status: 503, body: errorBody("database_unavailable", "The database is not reachable right now; retry shortly.") }),
+    });
+    renderRoute(<TracesPage />, { path: "/traces" });
+    await userEvent.click(await screen.findByRole("button", { name: "Load example data" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Could not load the example data: The database is not reachable");
+    expect(screen.getByRole("button", { name: "Load example data" })).toBeEnabled();
+  });
+
   it("shows an empty state without traces, and an error state with a retry", async () => {
     mockApi({ "GET /api/traces": () => page(0, 0, null), "GET /api/traces/count": () => ({ count: 0 }) });
     const first = renderRoute(<TracesPage />, { path: "/traces" });

@@ -3,6 +3,7 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/PageHeader";
 import { EmptyState, ErrorState, LoadingState } from "../components/states";
+import { useToast } from "../components/Toasts";
 import { ActiveFilters, FilterBar } from "../features/traces/FilterBar";
 import {
   activeFilterCount,
@@ -12,8 +13,9 @@ import {
   type TraceFilters,
 } from "../features/traces/filters";
 import { ImportPanel } from "../features/traces/ImportPanel";
-import { useTraceCount, useTraceList } from "../features/traces/queries";
+import { useLoadDemo, useTraceCount, useTraceList } from "../features/traces/queries";
 import { TraceTable } from "../features/traces/TraceTable";
+import { errorMessage } from "../lib/api";
 import { formatCount, shortId } from "../lib/format";
 
 export function TracesPage() {
@@ -24,6 +26,8 @@ export function TracesPage() {
   const [selected, setSelected] = useState<string[]>([]);
   const [importing, setImporting] = useState(false);
   const navigate = useNavigate();
+  const demo = useLoadDemo();
+  const notify = useToast();
 
   const apply = (next: TraceFilters) => setSearch(filtersToSearch(next));
   const toggle = (id: string) =>
@@ -115,9 +119,41 @@ export function TracesPage() {
               Loosen a filter or clear them all.
             </EmptyState>
           ) : (
-            <EmptyState title="No traces yet">
-              Import a GSM8K or JSONL file with the Import button, send traces to{" "}
-              <code>POST /api/traces/batch</code>, or run <code>tunix-rt import</code>.
+            <EmptyState
+              title="No traces yet"
+              action={
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  disabled={demo.isPending}
+                  onClick={() =>
+                    demo.mutate(undefined, {
+                      onSuccess: (loaded) =>
+                        notify(
+                          `Example data loaded in ${loaded.seconds.toFixed(1)} s: dataset ${loaded.dataset_key} is ready`,
+                        ),
+                    })
+                  }
+                >
+                  {demo.isPending ? "Loading example data…" : "Load example data"}
+                </button>
+              }
+            >
+              <p>
+                Start with the example data: GSM8K's 8,792 problems (they ship with tunix-rt),
+                500 generated arithmetic problems, every one scored with <code>answer_match</code>,
+                and a dataset with a held-out split, <code>gsm8k-demo-v1</code>. It takes a few
+                seconds; <code>tunix-rt demo</code> does the same from the command line.
+              </p>
+              <p>
+                Or bring your own: import a GSM8K or JSONL file with the Import button, send traces
+                to <code>POST /api/traces/batch</code>, or run <code>tunix-rt import</code>.
+              </p>
+              {demo.isError ? (
+                <p className="inline-error" role="alert">
+                  Could not load the example data: {errorMessage(demo.error)}
+                </p>
+              ) : null}
             </EmptyState>
           )
         ) : (

@@ -77,3 +77,12 @@ export function useDeleteTrace() {
     },
   });
 }
+
+/** Load the example data (GSM8K, arithmetic problems, scores, a dataset): POST /api/demo. */
+export function useLoadDemo() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST("/api/demo")),
+    onSuccess: () => client.invalidateQueries(),
+  });
+}
