@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from tunix_rt_backend import __version__
+from tunix_rt_backend.cli_support import add_api_options
 from tunix_rt_backend.contracts.parsing import RESPONSE_PARSERS
 
 
@@ -194,13 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="import the valid lines and list the others (default: store nothing if any "
             "line is invalid)",
         )
-        sub.add_argument("--api", metavar="URL", help="send to the server at URL instead")
-        sub.add_argument(
-            "--api-key",
-            metavar="KEY",
-            default=os.environ.get("TUNIX_RT_API_KEY"),
-            help="API key for --api (default: $TUNIX_RT_API_KEY)",
-        )
+        add_api_options(sub)
     imports.set_defaults(handler=_import)
     from tunix_rt_backend.sources.arithmetic_command import add_command as add_arithmetic
 

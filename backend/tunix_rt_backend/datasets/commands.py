@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
-import os
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ import httpx
 import orjson
 from pydantic import ValidationError
 
+from tunix_rt_backend.cli_support import add_api_options
 from tunix_rt_backend.contracts.records import EXPORT_FORMATS, ExportFormat, build_record
 from tunix_rt_backend.contracts.template import RESPONSE_STYLES, ResponseStyle
 from tunix_rt_backend.datasets.schemas import DatasetBuildRequest
@@ -267,17 +267,6 @@ def _build_handler(args: argparse.Namespace) -> int:
     return run_build(body, api=args.api, api_key=args.api_key)
 
 
-def _api_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--api", metavar="URL", help="ask the server at URL instead of the database"
-    )
-    parser.add_argument(
-        "--api-key",
-        default=os.environ.get("TUNIX_RT_API_KEY"),
-        help="API key for --api (default: $TUNIX_RT_API_KEY)",
-    )
-
-
 def _export_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=EXPORT_FORMATS, default="tunix_sft")
     parser.add_argument("--style", choices=RESPONSE_STYLES, default="tags")
@@ -309,18 +298,18 @@ def add_commands(commands: Any) -> None:
         "--eval-fraction", type=float, help="hold out this share for eval, grouped by prompt"
     )
     build.add_argument("--description")
-    _api_options(build)
+    add_api_options(build)
     build.set_defaults(handler=_build_handler)
 
     listing = sub.add_parser("list", help="list datasets")
-    _api_options(listing)
+    add_api_options(listing)
     listing.set_defaults(handler=lambda a: run_list(api=a.api, api_key=a.api_key))
 
     export = sub.add_parser("export", help="write a dataset as JSON Lines")
     export.add_argument("key", help="dataset key, {name}-{version}")
     export.add_argument("--split", choices=["train", "eval"])
     _export_options(export)
-    _api_options(export)
+    add_api_options(export)
     export.set_defaults(
         handler=lambda a: run_export(
             a.key,

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from typing import Any, TextIO
 
-import httpx
-
-from tunix_rt_backend.client import ApiError, Client
+from tunix_rt_backend.cli_support import add_api_options, report_failure
+from tunix_rt_backend.client import Client
 from tunix_rt_backend.demo.schemas import DemoResult
-from tunix_rt_backend.errors import AppError, is_database_unavailable
 
 PROG = "tunix-rt demo"
 API_TIMEOUT_S = 600.0
@@ -32,13 +29,7 @@ def add_command(commands: Any) -> None:
         "gsm8k-demo-v1 (a tenth held out), so that every page of the dashboard has content. "
         "Running it again stores nothing new.",
     )
-    sub.add_argument("--api", metavar="URL", help="ask the server at URL to do it instead")
-    sub.add_argument(
-        "--api-key",
-        metavar="KEY",
-        default=os.environ.get("TUNIX_RT_API_KEY"),
-        help="API key for --api (default: $TUNIX_RT_API_KEY)",
-    )
+    add_api_options(sub, send="ask")
     sub.set_defaults(handler=run_demo)
 
 
@@ -85,28 +76,15 @@ def run_demo(
     """Load the example data; print what was stored. 0 when done, 1 when it failed."""
     out = out or sys.stdout
     err = err or sys.stderr
-    where = args.api or "the configured database"
     try:
         if args.api:
             with Client(args.api, api_key=args.api_key, timeout=API_TIMEOUT_S) as api:
                 result = api.load_demo()
         else:
             result = asyncio.run(_load_local())
-    except AppError as exc:
-        print(f"{PROG}: {exc.message}", file=err)
-        return 1
-    except (ApiError, httpx.HTTPError) as exc:
-        print(f"{PROG}: {where}: {exc}", file=err)
-        return 1
     except Exception as exc:
-        if args.api or not is_database_unavailable(exc):
+        if not report_failure(PROG, exc, api=args.api, err=err):
             raise
-        reason = getattr(exc, "orig", None) or exc
-        print(
-            f"{PROG}: the configured database cannot be reached ({reason}); check "
-            "TUNIX_RT_DATABASE_URL (and that the database server is running).",
-            file=err,
-        )
         return 1
     print(summary(result), file=out)
     return 0

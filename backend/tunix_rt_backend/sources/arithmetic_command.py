@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import time
 from typing import Any, TextIO
 
-import httpx
 from pydantic import ValidationError
 
-from tunix_rt_backend.client import ApiError, Client
+from tunix_rt_backend.cli_support import add_api_options, report_failure
+from tunix_rt_backend.client import Client
 from tunix_rt_backend.contracts.arithmetic import OPERATIONS, ArithmeticSpec
-from tunix_rt_backend.errors import AppError, is_database_unavailable
 from tunix_rt_backend.sources.schemas import ArithmeticResult
 
 PROG = "tunix-rt import arithmetic"
@@ -70,13 +68,7 @@ def add_command(formats: Any) -> None:
     sub.add_argument(
         "--answer-only", action="store_true", help="the same problems without the worked steps"
     )
-    sub.add_argument("--api", metavar="URL", help="send to the server at URL instead")
-    sub.add_argument(
-        "--api-key",
-        metavar="KEY",
-        default=os.environ.get("TUNIX_RT_API_KEY"),
-        help="API key for --api (default: $TUNIX_RT_API_KEY)",
-    )
+    add_api_options(sub)
     sub.set_defaults(handler=run_arithmetic)
 
 
@@ -141,7 +133,6 @@ def run_arithmetic(
         )
         print(f"{PROG}: {problems}", file=err)
         return 2
-    where = args.api or "the configured database"
     started = time.perf_counter()
     try:
         if args.api:
@@ -149,21 +140,9 @@ def run_arithmetic(
                 result = api.generate_arithmetic(spec)
         else:
             result = asyncio.run(_generate_local(spec))
-    except AppError as exc:
-        print(f"{PROG}: {exc.message}", file=err)
-        return 1
-    except (ApiError, httpx.HTTPError) as exc:
-        print(f"{PROG}: {where}: {exc}", file=err)
-        return 1
     except Exception as exc:
-        if args.api or not is_database_unavailable(exc):
+        if not report_failure(PROG, exc, api=args.api, err=err):
             raise
-        reason = getattr(exc, "orig", None) or exc
-        print(
-            f"{PROG}: the configured database cannot be reached ({reason}); check "
-            "TUNIX_RT_DATABASE_URL (and that the database server is running).",
-            file=err,
-        )
         return 1
     print(summary(spec, result, time.perf_counter() - started), file=out)
     return 0

@@ -18,8 +18,8 @@ from typing import IO, TextIO
 import httpx
 from tqdm import tqdm
 
+from tunix_rt_backend.cli_support import report_failure
 from tunix_rt_backend.client import ApiError
-from tunix_rt_backend.errors import AppError, is_database_unavailable
 from tunix_rt_backend.sources.importer import ImportRefused, build_converter, import_stream
 from tunix_rt_backend.sources.schemas import ImportOptions, ImportResult, InvalidLine
 
@@ -157,7 +157,6 @@ def run_import(
         print(f"tunix-rt import: {path} is not a file", file=err)
         return 2
     size = path.stat().st_size
-    where = api or "the configured database"
     bar = tqdm(
         total=size,
         unit="B",
@@ -181,21 +180,9 @@ def run_import(
         _invalid_lines(refused.result.invalid, refused.result.invalid_count, err)
         print("Pass --skip-invalid to import the valid lines anyway.", file=err)
         return 1
-    except AppError as exc:
-        print(f"tunix-rt import: {exc.message}", file=err)
-        return 1
-    except (ApiError, httpx.HTTPError) as exc:
-        print(f"tunix-rt import: {where}: {exc}", file=err)
-        return 1
     except Exception as exc:
-        if api or not is_database_unavailable(exc):
+        if not report_failure("tunix-rt import", exc, api=api, err=err):
             raise
-        reason = getattr(exc, "orig", None) or exc
-        print(
-            f"tunix-rt import: the configured database cannot be reached ({reason}); check "
-            "TUNIX_RT_DATABASE_URL (and that the database server is running).",
-            file=err,
-        )
         return 1
     print(summary(path, result, seconds), file=out)
     if result.invalid_count:
