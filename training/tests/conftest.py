@@ -5,8 +5,11 @@ from __future__ import annotations
 import faulthandler
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -88,6 +91,32 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
         assert build.status_code == 201, build.text
         assert build.json()["dataset_key"] == DATASET
         yield client
+
+
+def simulated_devices_env(devices: int) -> dict[str, str]:
+    """Our environment on JAX's CPU backend with ``devices`` simulated devices."""
+    env = {**os.environ, "JAX_PLATFORMS": "cpu"}
+    env.pop("XLA_FLAGS", None)
+    if devices > 1:
+        env["XLA_FLAGS"] = f"--xla_force_host_platform_device_count={devices}"
+    return env
+
+
+def run_script(script: str, *args: str, devices: int, timeout: float = 600) -> dict[str, Any]:
+    """Run ``script`` (Python source) in a fresh interpreter with ``devices`` simulated CPU
+    devices and return the JSON object it printed after ``RESULT``."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        env=simulated_devices_env(devices),
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT"))
+    result: dict[str, Any] = json.loads(line.removeprefix("RESULT"))
+    return result
 
 
 # A pytest process that has not exited this long after its session finished is hung (threads

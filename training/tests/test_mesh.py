@@ -3,16 +3,12 @@ device. Runs in a subprocess because XLA reads the device count once per process
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from .conftest import SAMPLE_DATA, TINY_CONFIG
+from .conftest import SAMPLE_DATA, TINY_CONFIG, run_script
 
 SCRIPT = """
 import json, sys
@@ -42,22 +38,7 @@ print("RESULT" + json.dumps(out))
 
 @pytest.mark.slow
 def test_simulated_four_device_meshes_match_one_device(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "XLA_FLAGS": "--xla_force_host_platform_device_count=4",
-        "JAX_PLATFORMS": "cpu",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(TINY_CONFIG), str(SAMPLE_DATA), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT"))
-    result = json.loads(line.removeprefix("RESULT"))
+    result = run_script(SCRIPT, str(TINY_CONFIG), str(SAMPLE_DATA), str(tmp_path), devices=4)
     assert result["devices"] == 4
     single = result["[1,1]"]
     assert single["embedding_devices"] == 1

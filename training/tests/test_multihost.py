@@ -8,8 +8,6 @@ it. The ``distributed`` section's validation and launcher detection are checked 
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import socket
 import subprocess
@@ -25,7 +23,7 @@ from tunix_rt_training.config import ConfigError, load_config
 from tunix_rt_training.config_distributed import DistributedConfig, launcher
 from tunix_rt_training.runs import RunError, read_json, read_jsonl
 
-from .conftest import SAMPLE_DATA, TINY_CONFIG
+from .conftest import SAMPLE_DATA, TINY_CONFIG, run_script, simulated_devices_env
 
 TRAIN = [
     f"data.path={SAMPLE_DATA}",
@@ -39,14 +37,6 @@ TRAIN = [
     "mesh.shape=[2,1]",
 ]
 TIMEOUT_S = 240
-
-
-def _env(devices: int) -> dict[str, str]:
-    env = {**os.environ, "JAX_PLATFORMS": "cpu"}
-    env.pop("XLA_FLAGS", None)
-    if devices > 1:
-        env["XLA_FLAGS"] = f"--xla_force_host_platform_device_count={devices}"
-    return env
 
 
 def _free_port() -> int:
@@ -63,7 +53,7 @@ def _one_process(command: list[str], cwd: Path) -> subprocess.CompletedProcess[s
     done = subprocess.run(
         command,
         cwd=cwd,
-        env=_env(devices=2),
+        env=simulated_devices_env(2),
         capture_output=True,
         text=True,
         timeout=TIMEOUT_S,
@@ -86,7 +76,7 @@ def _two_processes(args: list[str], cwds: list[Path]) -> list[tuple[str, str]]:
                 "distributed.initialization_timeout_s=60",
             ),
             cwd=cwd,
-            env=_env(devices=1),
+            env=simulated_devices_env(1),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -182,26 +172,16 @@ def test_two_processes_train_resume_and_checkpoint_like_one(tmp_path: Path) -> N
 
     # One process, one device loads the two-process checkpoint: `eval checkpoint=…` works, and
     # the weights are those the one-process run trained.
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            EVAL_SCRIPT,
-            str(TINY_CONFIG),
-            str(SAMPLE_DATA),
-            str(multi),
-            str(single),
-            str(tmp_path / "eval"),
-        ],
-        env=_env(devices=1),
-        capture_output=True,
-        text=True,
+    result = run_script(
+        EVAL_SCRIPT,
+        str(TINY_CONFIG),
+        str(SAMPLE_DATA),
+        str(multi),
+        str(single),
+        str(tmp_path / "eval"),
+        devices=1,
         timeout=TIMEOUT_S,
-        check=False,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT"))
-    result = json.loads(line.removeprefix("RESULT"))
     assert result["devices"] == 1
     assert result["count"] == 2
     assert result["difference"] < 1e-5

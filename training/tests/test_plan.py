@@ -10,9 +10,6 @@ same configs (built on the meta device: no memory).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +22,7 @@ from tunix_rt_training.cli import main as cli
 from tunix_rt_training.config import ConfigError, load_config
 from tunix_rt_training.plan import plan
 
-from .conftest import TRAINING_DIR
+from .conftest import TRAINING_DIR, run_script
 
 transformers: Any = _transformers
 CONFIGS = TRAINING_DIR / "configs"
@@ -208,22 +205,7 @@ print("RESULT" + json.dumps(out))
 
 @pytest.mark.slow
 def test_simulated_meshes_place_parameters_as_planned(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "XLA_FLAGS": "--xla_force_host_platform_device_count=8",
-        "JAX_PLATFORMS": "cpu",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", SIMULATED, str(CONFIGS), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT"))
-    result = json.loads(line.removeprefix("RESULT"))
+    result = run_script(SIMULATED, str(CONFIGS), str(tmp_path), devices=8)
     assert result["devices"] == 8
     assert result["plans"] == 6
     assert [family for family, _ in result["loaded"]] == ["gemma3", "gemma2"]
