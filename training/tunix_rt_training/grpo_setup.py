@@ -26,6 +26,7 @@ from tunix_rt_training import model as model_lib
 from tunix_rt_training import tokenizer as tokenizer_lib
 from tunix_rt_training.config import Config, build_config
 from tunix_rt_training.data import DataError
+from tunix_rt_training.hooks import elapsed_and_left
 from tunix_rt_training.reporting import Reporter
 from tunix_rt_training.rewards import RolloutRecorder, ScoreCache, reward_functions
 
@@ -159,7 +160,7 @@ def console_line(config: Config) -> Callable[[int, Mapping[str, float]], str]:
             parts.append(f"len {values['completion/mean_tokens']:.0f}")
         if "tokens_per_second" in values:
             parts.append(f"{values['tokens_per_second']:.0f} tok/s")
-        parts.append(f"{values['elapsed_s']:.1f}s")
+        parts.append(elapsed_and_left(step, max_steps, values["elapsed_s"]))
         return "  ".join(parts)
 
     return line

@@ -58,6 +58,29 @@ class StepMetrics:
 
 
 StepCallback = Callable[[StepMetrics], None]
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 90:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 90:
+        return f"{minutes}m{seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def elapsed_and_left(step: int, max_steps: int, elapsed_s: float) -> str:
+    """The end of a console line: the run's time so far and, until the last step, the time
+    left at the run's mean pace so far (``"42.0s, ~1m20s left"``). On a terminal Tunix's own
+    progress bar shows the same live; these lines are what a log file (CI, nohup) gets."""
+    if step >= max_steps or step <= 0:
+        return f"{elapsed_s:.1f}s"
+    left = elapsed_s / step * (max_steps - step)
+    return f"{elapsed_s:.1f}s, ~{_duration(left)} left"
+
+
 StepValues = Callable[[int, float], dict[str, float]]
 """``(step, seconds the step took) -> the step's values`` (``loss`` and ``elapsed_s`` are
 added)."""

@@ -51,6 +51,7 @@ from tunix_rt_training.hooks import (
     StepCallback,
     StepLog,
     StepMetrics,
+    elapsed_and_left,
     train_guarded,
 )
 from tunix_rt_training.loading import LoadedModel
@@ -102,7 +103,7 @@ def _console(config: Config) -> Any:
         return (
             f"step {step}/{max_steps}  loss {values['loss']:.4f}  "
             f"lr {values['learning_rate']:.3g}  {values['tokens_per_second']:.0f} tok/s  "
-            f"{values['elapsed_s']:.1f}s"
+            f"{elapsed_and_left(step, max_steps, values['elapsed_s'])}"
         )
 
     return line
