@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tunix_rt_backend.contracts import gsm8k_to_trace, tunix_sft_record
+from tunix_rt_backend.data import gsm8k_file
 from tunix_rt_training.cli import main
 from tunix_rt_training.runs import read_jsonl
 
@@ -74,3 +76,24 @@ def test_sft_tiny_learns_gsm8k_before_and_after(
     assert "| answer_match | " in text
     assert "## Fixed (" in text
     assert json.loads(report.with_suffix(".json").read_text())["paired"] == 16
+
+
+def test_the_base_model_evaluates_on_records_other_than_the_bundled_ones(
+    tiny_config: Path, tmp_path: Path
+) -> None:
+    """The README's "before" step on any records: preset tiny trains its tokenizer on these 16
+    (fewer pieces than the configured vocabulary) and the untrained model samples any id of its
+    embedding; every one decodes (no "piece id is out of range")."""
+    rows = gsm8k_file("test").read_text().splitlines()[500:516]
+    data = tmp_path / "other.jsonl"
+    with data.open("w") as out:
+        for index, line in enumerate(rows):
+            row = json.loads(line)
+            trace = gsm8k_to_trace(row["question"], row["answer"])
+            out.write(json.dumps({**tunix_sft_record(trace), "id": f"test-{500 + index}"}) + "\n")
+    before = tmp_path / "before"
+    argv = ["eval", str(tiny_config), f"data.path={data}", f"output.dir={before}"]
+    assert main([*argv, "eval.max_new_tokens=64", "eval.temperature=1.0"]) == 0
+    outputs = read_jsonl(before / "eval_outputs.jsonl")
+    assert len(outputs) == 16
+    assert json.loads((before / "eval_summary.json").read_text())["count"] == 16
