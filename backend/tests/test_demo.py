@@ -16,6 +16,7 @@ from tunix_rt_backend.served import serve
 
 GSM8K_ROWS = {"train": 7473, "test": 1319}
 TRACES = sum(GSM8K_ROWS.values()) + 500
+KEY = "demo-key"  # pragma: allowlist secret
 
 
 @pytest.mark.slow
@@ -63,9 +64,9 @@ def test_the_demo_command_on_the_configured_database_and_through_a_server(tmp_pa
     assert f"answer_match: {TRACES:,} traces scored" in done.stdout
     assert "dataset gsm8k-demo-v1: built" in done.stdout
 
-    with serve(env, api_key="demo-key") as server:
+    with serve(env, api_key=KEY) as server:
         again = subprocess.run(
-            [*command, "--api", server.url, "--api-key", "demo-key"],
+            [*command, "--api", server.url, "--api-key", KEY],
             env=env,
             capture_output=True,
             text=True,
@@ -74,6 +75,6 @@ def test_the_demo_command_on_the_configured_database_and_through_a_server(tmp_pa
         assert again.returncode == 0, again.stderr
         assert "GSM8K test: 0 new traces stored, 1,319 already stored" in again.stdout
         assert "dataset gsm8k-demo-v1: already built" in again.stdout
-        with Client(server.url, api_key="demo-key") as api:
+        with Client(server.url, api_key=KEY) as api:
             assert api.load_demo().dataset_created is False
             assert [d.dataset_key for d in api.datasets()] == ["gsm8k-demo-v1"]
