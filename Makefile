@@ -70,12 +70,15 @@ TEST_LIMIT ?= 900
 TEST_LIMIT_lint ?= 300
 TEST_LIMIT_typecheck ?= 600
 TEST_LIMIT_test-backend ?= 1200
+TEST_LIMIT_test-training ?= 1200
+# The suite running now, for .ci/run to name if it is stopped from outside.
+TEST_SUITE_FILE ?= .make-test-suite
 TEST_LIMITS = $(foreach t,$(TEST_TARGETS),$(t)=$(or $(TEST_LIMIT_$(t)),$(TEST_LIMIT)))
 test: install
 	@started=$$(date +%s); times=""; \
 	for pair in $(TEST_LIMITS); do \
 	  target=$${pair%%=*}; limit=$${pair#*=}; t0=$$(date +%s); \
-	  echo "==> make $$target (limit $$limit s)"; \
+	  echo "==> make $$target (limit $$limit s)"; echo "$$target" > $(TEST_SUITE_FILE); \
 	  $(PYTHON) scripts/limited.py "make $$target" "$$limit" \
 	    $(MAKE) --no-print-directory $$target; rc=$$?; \
 	  times="$$times $$target=$$(( $$(date +%s) - t0 ))s"; \
@@ -83,6 +86,7 @@ test: install
 	    echo "==> make test stopped in make $$target (exit $$rc) after $$(( $$(date +%s) - started )) s;$$times" >&2; \
 	    exit $$rc; fi; \
 	done; \
+	rm -f $(TEST_SUITE_FILE); \
 	echo "==> make test passed in $$(( $$(date +%s) - started )) s:$$times"
 
 # The fast suites only, for use while working (under 5 minutes here): lint, types, and the

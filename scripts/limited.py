@@ -40,13 +40,19 @@ def main(argv: list[str]) -> int:
         return 2
     name, limit_text, command = argv[0], argv[1], argv[2:]
     limit = float(limit_text)
-    child = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
+    started: list[subprocess.Popen[bytes]] = []
 
     def forward(signum: int, _frame: FrameType | None) -> None:
-        _signal_group(child.pid, signum)
+        for child in started:
+            _signal_group(child.pid, signum)
 
+    # Caught here before the command starts, so that it starts with the default actions even
+    # where this process was started with them ignored (a background job of a script, nohup):
+    # the suites check what Ctrl-C does to a training run.
     signal.signal(signal.SIGINT, forward)
     signal.signal(signal.SIGTERM, forward)
+    child = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
+    started.append(child)
     try:
         code = child.wait(timeout=limit)
     except subprocess.TimeoutExpired:

@@ -181,7 +181,22 @@ def dsn_for(name: str) -> str:
 
 
 def sqlalchemy_url(dsn: str) -> str:
+    """SQLAlchemy's URL for an asyncpg DSN (a SQLite URL is one already)."""
     return dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
+
+
+def sqlite_path(url: str) -> Path:
+    """The file of a ``sqlite+aiosqlite:///PATH`` URL."""
+    return Path(url.removeprefix("sqlite+aiosqlite:///"))
+
+
+@contextlib.asynccontextmanager
+async def fresh_sqlite_database(folder: Path) -> AsyncIterator[str]:
+    """A new SQLite file in ``folder``, migrated; yields its SQLAlchemy URL (the folder's
+    owner removes it)."""
+    url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
+    await _migrate(url)
+    yield url
 
 
 async def _admin() -> asyncpg.Connection:

@@ -1,7 +1,9 @@
 """Load: 50 concurrent clients mix ingest, list, get and export against a real server on
-PostgreSQL for 60 s. Not part of `make test`; `make load` runs it.
+PostgreSQL (or with ``--dialect sqlite`` the embedded default) for 60 s. Not part of
+`make test`; `make load` runs it.
 
-A fresh database (admin DSN from ``TUNIX_RT_TEST_POSTGRES_DSN``, dropped at the end) and
+A fresh database (PostgreSQL: admin DSN from ``TUNIX_RT_TEST_POSTGRES_DSN``, dropped at the
+end; SQLite: a new file in a temporary folder) and
 ``tunix-rt serve`` in a subprocess, with an API key as a deployment would run it. Before the
 clock starts: ``--seed-traces`` GSM8K traces are ingested and a dataset of ``--dataset-size``
 of them is built with a train/eval split. Then every client loops, with no think time, over
@@ -20,18 +22,20 @@ checked), and the table is printed: requests, errors, p50/p95/p99 per endpoint, 
 
 Run from ``backend/``::
 
-    ../.venv/bin/python -m benchmarks.load [--clients 50] [--seconds 60] [--json out.json]
+    ../.venv/bin/python -m benchmarks.load [--dialect sqlite] [--clients 50] [--seconds 60]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import math
 import os
 import platform
 import random
 import resource
+import sqlite3
 import sys
 import tempfile
 import time
@@ -52,11 +56,13 @@ if __name__ == "__main__" and not __package__:
 from benchmarks.common import (
     Problem,
     fresh_database,
+    fresh_sqlite_database,
     load_problems,
     problem_fields,
     process_cpu,
     running_server,
     say,
+    sqlite_path,
 )
 from tunix_rt_backend.served import ServedApp
 
@@ -288,7 +294,7 @@ class DatabaseCpu:
     """CPU of this database's backends over the run, sampled: the server's pool opens and
     closes overflow connections under load, and a backend's count leaves with it."""
 
-    def __init__(self, dsn: str) -> None:
+    def __init__(self, dsn: str | None) -> None:
         self.dsn = dsn
         self.first: dict[int, float] = {}
         self.last: dict[int, float] = {}
@@ -306,6 +312,8 @@ class DatabaseCpu:
             self.last[pid] = max(cpu, self.last.get(pid, 0.0))
 
     async def watch(self, until: float) -> None:
+        if self.dsn is None:  # no database process of its own
+            return
         conn = await asyncpg.connect(self.dsn, timeout=10)
         try:
             await self.sample(conn, baseline=True)
@@ -337,6 +345,9 @@ def own_cpu() -> float:
 
 
 async def count_traces(dsn: str) -> int:
+    if dsn.startswith("sqlite"):
+        with contextlib.closing(sqlite3.connect(sqlite_path(dsn))) as db:
+            return int(db.execute("SELECT count(*) FROM traces").fetchone()[0])
     conn = await asyncpg.connect(dsn, timeout=10)
     try:
         return int(await conn.fetchval("SELECT count(*) FROM traces"))
@@ -348,8 +359,11 @@ async def main_async(args: argparse.Namespace) -> int:
     mix = parse_mix(args.mix)
     problems = load_problems()
     with tempfile.TemporaryDirectory(prefix="tunix-rt-load-") as folder:
+        database = (
+            fresh_sqlite_database(Path(folder)) if args.dialect == "sqlite" else fresh_database()
+        )
         async with (
-            fresh_database() as dsn,
+            database as dsn,
             running_server(dsn, {"TUNIX_RT_DATASETS_DIR": folder}) as server,
         ):
             shared = Shared(problems=problems, ids=[], batch_size=args.batch)
@@ -362,7 +376,8 @@ async def main_async(args: argparse.Namespace) -> int:
             cpu_before = (cpu_of(pid), own_cpu(), machine_busy())
             started = time.monotonic()
             until = started + args.seconds
-            database_cpu = DatabaseCpu(dsn)
+            # SQLite runs inside the server process: its CPU is the server's.
+            database_cpu = DatabaseCpu(dsn if args.dialect == "postgresql" else None)
             await asyncio.gather(
                 database_cpu.watch(until),
                 *(
@@ -379,7 +394,7 @@ async def main_async(args: argparse.Namespace) -> int:
             )
             say(
                 f"CPU seconds over the run ({cpu['capacity']:.0f} available): server "
-                f"{cpu['server']:.1f}, PostgreSQL {cpu['database']:.1f}, load generator "
+                f"{cpu['server']:.1f}, {args.dialect} {cpu['database']:.1f}, load generator "
                 f"{cpu['generator']:.1f}, other processes {cpu['other']:.1f}"
             )
             stored = await count_traces(dsn)
@@ -399,6 +414,7 @@ async def main_async(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--dialect", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--mix", default=DEFAULT_MIX, help=f"weights (default {DEFAULT_MIX})")
