@@ -1,6 +1,6 @@
 import { fireEvent, render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { formatAxis, LineChart, niceTicks, valueAt } from "./LineChart";
+import { formatAxis, LineChart, niceTicks, tickLabels, valueAt } from "./LineChart";
 
 describe("LineChart", () => {
   it("picks round ticks that cover the data", () => {
@@ -18,6 +18,13 @@ describe("LineChart", () => {
     expect(formatAxis(0.0001)).toBe("1.0e-4");
     expect(formatAxis(2340)).toBe("2.34k");
     expect(formatAxis(0.5)).toBe("0.5");
+    // Neighbouring ticks never read alike: a learning rate's axis gets the digits it needs.
+    const rates = niceTicks(1.0e-4, 1.2e-4, 4);
+    expect(rates).toEqual([0.0001, 0.000105, 0.00011, 0.000115, 0.00012]);
+    expect(rates.map((t) => formatAxis(t))).toContain("1.1e-4");
+    expect(tickLabels(rates)).toEqual(["1.00e-4", "1.05e-4", "1.10e-4", "1.15e-4", "1.20e-4"]);
+    expect(tickLabels([0, 50, 100])).toEqual(["0", "50", "100"]);
+    expect(tickLabels([2000, 2500, 3000])).toEqual(["2k", "2.5k", "3k"]);
   });
 
   it("summarises the curve for screen readers and shows the hovered point", () => {

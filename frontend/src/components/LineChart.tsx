@@ -35,11 +35,22 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return ticks;
 }
 
-export function formatAxis(value: number): string {
+/** A value on an axis or in a legend, short; `extra` digits more where neighbours need them. */
+export function formatAxis(value: number, extra = 0): string {
   const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(1);
-  if (abs >= 1000) return `${Number((value / 1000).toPrecision(4))}k`;
-  return String(Number(value.toPrecision(3)));
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(1 + extra);
+  if (abs >= 1000) return `${Number((value / 1000).toPrecision(4 + extra))}k`;
+  return String(Number(value.toPrecision(3 + extra)));
+}
+
+/** Labels for an axis's ticks: as short as formatAxis makes them, with as many more digits as
+ * it takes for no two ticks to read alike (1.05e-4 and 1.1e-4, not "1.1e-4" twice). */
+export function tickLabels(ticks: number[]): string[] {
+  for (let extra = 0; extra < 6; extra += 1) {
+    const labels = ticks.map((t) => formatAxis(t, extra));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return ticks.map((t) => String(t));
 }
 
 /** The value of a step-sorted series at `step`: the last point at or before it. */
@@ -109,7 +120,17 @@ export function LineChart({
     const paths = lines.map((s) =>
       s.points.map((p, i) => `${i ? "L" : "M"}${sx(p.step).toFixed(1)},${sy(p.value).toFixed(1)}`).join(""),
     );
-    return { steps, xTicks: xTicks.filter((t) => t >= x0 && t <= x1), yTicks, sx, sy, paths };
+    const shownX = xTicks.filter((t) => t >= x0 && t <= x1);
+    return {
+      steps,
+      xTicks: shownX,
+      xLabels: tickLabels(shownX),
+      yTicks,
+      yLabels: tickLabels(yTicks),
+      sx,
+      sy,
+      paths,
+    };
   }, [lines]);
 
   if (!layout) {
@@ -180,17 +201,17 @@ export function LineChart({
         onMouseLeave={() => setHover(null)}
       >
         <title id={titleId}>{summary}</title>
-        {layout.yTicks.map((t) => (
+        {layout.yTicks.map((t, i) => (
           <g key={`y${t}`}>
             <line className="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={layout.sy(t)} y2={layout.sy(t)} />
             <text className="chart-tick" x={PAD.left - 8} y={layout.sy(t)} textAnchor="end" dominantBaseline="middle">
-              {formatAxis(t)}
+              {layout.yLabels[i]}
             </text>
           </g>
         ))}
-        {layout.xTicks.map((t) => (
+        {layout.xTicks.map((t, i) => (
           <text key={`x${t}`} className="chart-tick" x={layout.sx(t)} y={H - 8} textAnchor="middle">
-            {formatAxis(t)}
+            {layout.xLabels[i]}
           </text>
         ))}
         {lines.map((s, i) => (

@@ -35,7 +35,7 @@ export function EvaluationsPage() {
   const items = evaluations.data?.items ?? [];
   const scorers = [...new Set(items.flatMap((e) => Object.keys(e.summary)))].sort((a, b) =>
     a === KEY_SCORER ? -1 : b === KEY_SCORER ? 1 : a.localeCompare(b),
-  ).slice(0, 3);
+  );
   const toggle = (id: string) =>
     setSelected((current) => (current.includes(id) ? current.filter((x) => x !== id) : [...current, id].slice(-2)));
   // The older evaluation is "before".

@@ -112,6 +112,24 @@ describe("RunPage", () => {
     expect(await within(rollouts).findByRole("region", { name: "Group 0" })).toHaveTextContent("A farmer has 76 sheep");
   });
 
+  it("says so when ?step= has no rollouts, and shows the nearest step that has them", async () => {
+    const api = mockApi({
+      "GET /api/runs/:id": () => GRPO,
+      "GET /api/runs/:id/metrics": () => grpoMetrics(),
+      "GET /api/runs/:id/rollouts": () => ROLLOUT_STEPS,
+      "GET /api/runs/:id/rollouts/:step": (r) => rolloutStep(Number(r.path.split("/").pop())),
+    });
+    renderRoute(<RunPage />, { path: `/runs/${GRPO.id}?step=12`, pattern: "/runs/:id" });
+    const rollouts = await screen.findByRole("region", { name: "Rollouts" });
+    expect(
+      await within(rollouts).findByText("No rollouts were kept at step 12; showing step 10, the nearest step that has them."),
+    ).toBeInTheDocument();
+    expect(within(rollouts).getByLabelText("Step")).toHaveValue("10");
+    await within(rollouts).findByRole("region", { name: "Group 0" });
+    expect(api.calls.some((c) => c.path.endsWith("/rollouts/10"))).toBe(true);
+    expect(api.calls.some((c) => c.path.endsWith("/rollouts/20"))).toBe(false);
+  });
+
   it("shows no rollout browser for an SFT run", async () => {
     const api = mockApi({
       "GET /api/runs/:id": () => ({ ...RUN, status: "succeeded" }),

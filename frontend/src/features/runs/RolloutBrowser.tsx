@@ -72,8 +72,16 @@ export function RolloutBrowser({ runId, live }: { runId: string; live: boolean }
       );
     }
     const newestFirst = [...list].reverse();
-    const asked = Number(search.get("step"));
-    const current = list.find((s) => search.get("step") !== null && s.step === asked) ?? newestFirst[0]!;
+    const askedText = search.get("step");
+    const asked = askedText !== null && /^\d+$/.test(askedText) ? Number(askedText) : null;
+    // A step without rollouts (they are kept every few steps) shows the nearest one that has
+    // them, and says so; without ?step= the newest.
+    const nearest =
+      asked === null
+        ? newestFirst[0]!
+        : list.reduce((best, s) => (Math.abs(s.step - asked) < Math.abs(best.step - asked) ? s : best));
+    const current = nearest;
+    const missing = askedText !== null && (asked === null || current.step !== asked);
     const position = newestFirst.indexOf(current);
     const choose = (step: number) =>
       setSearch(
@@ -110,6 +118,13 @@ export function RolloutBrowser({ runId, live }: { runId: string; live: boolean }
             </button>
           </div>
         </div>
+        {missing ? (
+          <p className="notice" role="status">
+            {asked === null
+              ? `“${askedText}” is not a step number; showing step ${current.step}.`
+              : `No rollouts were kept at step ${asked}; showing step ${current.step}, the nearest step that has them.`}
+          </p>
+        ) : null}
         <StepDetail key={current.step} runId={runId} step={current.step} summary={current} />
       </>
     );
