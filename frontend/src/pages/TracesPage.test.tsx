@@ -86,6 +86,12 @@ describe("TracesPage", () => {
     );
   });
 
+  it("names a run filter with the short id every page uses (the id's last 8 characters)", async () => {
+    mockApi({ "GET /api/traces": () => page(0, 1, null), "GET /api/traces/count": () => ({ count: 1 }) });
+    renderRoute(<TracesPage />, { path: "/traces?run=01a251ad-7c3e-7000-8000-00e3c10af4aa" });
+    expect(await screen.findByText("run c10af4aa")).toBeInTheDocument();
+  });
+
   it("loads the example data from the empty state, then lists what it stored", async () => {
     let loaded = false;
     const { calls } = mockApi({

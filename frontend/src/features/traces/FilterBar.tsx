@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Icon } from "../../components/Icon";
+import { shortId } from "../../lib/format";
 import {
   EMPTY_FILTERS,
   formatMetadata,
@@ -248,7 +249,7 @@ export function ActiveFilters({
       remove: () => ({ ...filters, createdBefore: "" }),
     });
   if (filters.runId)
-    chips.push({ key: "run", label: `run ${filters.runId.slice(0, 8)}`, remove: () => ({ ...filters, runId: "" }) });
+    chips.push({ key: "run", label: `run ${shortId(filters.runId)}`, remove: () => ({ ...filters, runId: "" }) });
   if (!chips.length) return null;
   return (
     <ul className="chips" aria-label="Active filters">
