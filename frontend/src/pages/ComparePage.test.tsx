@@ -37,6 +37,42 @@ describe("ComparePage", () => {
     expect(calls[0]!.query.get("base")).toBe(BASE.id);
   });
 
+  it("names the sides, says which answer is right apart from the diff colours, and goes back", async () => {
+    mockApi({ "GET /api/traces/compare": () => ({ base: BASE, other: OTHER }) });
+    const query = new URLSearchParams({
+      base: BASE.id,
+      other: OTHER.id,
+      base_label: "sft (before)",
+      other_label: "grpo (after)",
+      back: "/evaluations/compare?before=b&after=a&tab=broken",
+      back_label: "Back to the evaluation comparison",
+    });
+    renderRoute(<ComparePage />, { path: `/compare?${query.toString()}` });
+    const answer = await screen.findByRole("region", { name: "Final answer" });
+    expect(screen.getByText("sft (before)")).toBeInTheDocument();
+    expect(screen.getByText("grpo (after)")).toBeInTheDocument();
+    // Right and wrong come from each side's answer_match, not from the text diff.
+    const verdicts = answer.querySelectorAll(".cmp-verdict");
+    expect(verdicts[0]).toHaveTextContent("✓ right");
+    expect(verdicts[1]).toHaveTextContent("✗ wrong");
+    expect(screen.getByRole("link", { name: /Back to the evaluation comparison/ })).toHaveAttribute(
+      "href",
+      "/evaluations/compare?before=b&after=a&tab=broken",
+    );
+
+    await userEvent.click(screen.getByRole("button", { name: /Swap/ }));
+    const swapped = new URLSearchParams(screen.getByTestId("location").textContent!.split("?")[1]);
+    expect(swapped.get("base_label")).toBe("grpo (after)");
+    expect(swapped.get("base")).toBe(OTHER.id);
+  });
+
+  it("goes back only to a page of this app", async () => {
+    mockApi({ "GET /api/traces/compare": () => ({ base: BASE, other: OTHER }) });
+    renderRoute(<ComparePage />, { path: `/compare?base=${BASE.id}&other=${OTHER.id}&back=//evil.example` });
+    await screen.findByRole("region", { name: "Final answer" });
+    expect(screen.queryByRole("link", { name: /Back/ })).not.toBeInTheDocument();
+  });
+
   it("asks for two ids when they are missing, and checks them", async () => {
     mockApi({});
     renderRoute(<ComparePage />, { path: "/compare" });

@@ -65,10 +65,21 @@ function PickForm({ base, other }: { base: string; other: string }) {
   );
 }
 
+/** A link back to where the comparison was opened from: a path of this app only. */
+function backLink(search: URLSearchParams): { to: string; label: string } | null {
+  const to = search.get("back");
+  if (!to || !to.startsWith("/") || to.startsWith("//")) return null;
+  return { to, label: search.get("back_label") || "Back" };
+}
+
 export function ComparePage() {
   const [search, setSearch] = useSearchParams();
   const base = search.get("base") ?? "";
   const other = search.get("other") ?? "";
+  const baseLabel = search.get("base_label");
+  const otherLabel = search.get("other_label");
+  const labels = baseLabel && otherLabel ? { base: baseLabel, other: otherLabel } : undefined;
+  const back = backLink(search);
   const ready = Boolean(base && other);
   const comparison = useTraceComparison(base, other);
 
@@ -76,18 +87,38 @@ export function ComparePage() {
     <div className="page page-wide">
       <PageHeader
         title="Compare traces"
-        subtitle="Side by side: what differs is highlighted, and score changes are other − base."
+        subtitle={
+          labels
+            ? `${labels.base} and ${labels.other} side by side: added text is blue, removed amber; score changes are ${labels.other} − ${labels.base}.`
+            : "Side by side: added text is blue, removed amber; score changes are other − base."
+        }
         actions={
-          ready ? (
-            <button
-              type="button"
-              className="btn"
-              onClick={() => setSearch({ base: other, other: base })}
-              title="Swap base and other"
-            >
-              ⇄ Swap
-            </button>
-          ) : undefined
+          <>
+            {back ? (
+              <Link className="btn" to={back.to}>
+                ← {back.label}
+              </Link>
+            ) : null}
+            {ready ? (
+              <button
+                type="button"
+                className="btn"
+                onClick={() => {
+                  const next = new URLSearchParams(search);
+                  next.set("base", other);
+                  next.set("other", base);
+                  if (labels) {
+                    next.set("base_label", labels.other);
+                    next.set("other_label", labels.base);
+                  }
+                  setSearch(next);
+                }}
+                title="Swap the two sides"
+              >
+                ⇄ Swap
+              </button>
+            ) : null}
+          </>
         }
       />
       {!ready ? (
@@ -106,7 +137,7 @@ export function ComparePage() {
           <ErrorState error={comparison.error} title="Could not load the comparison" onRetry={() => void comparison.refetch()} />
         )
       ) : (
-        <CompareView comparison={comparison.data} />
+        <CompareView comparison={comparison.data} labels={labels} />
       )}
     </div>
   );

@@ -48,11 +48,19 @@ describe("EvaluationComparePage", () => {
 
     const panel = screen.getByRole("tabpanel");
     expect(panel).toHaveTextContent("q1");
-    expect(within(panel).getByRole("link", { name: /Open item q1/ })).toHaveAttribute(
-      "href",
-      "/compare?base=0190e7a1-0000-7000-8000-0000000000b1&other=0190e7a1-0000-7000-8000-0000000000a1",
-    );
+    // The side by side names its sides after the evaluations and comes back here.
+    const href = within(panel).getByRole("link", { name: /Open item q1/ }).getAttribute("href")!;
+    const opened = new URLSearchParams(href.split("?")[1]);
+    expect(opened.get("base")).toBe("0190e7a1-0000-7000-8000-0000000000b1");
+    expect(opened.get("other")).toBe("0190e7a1-0000-7000-8000-0000000000a1");
+    expect(opened.get("base_label")).toBe("base (before)");
+    expect(opened.get("other_label")).toBe("sft (after)");
+    expect(opened.get("back")).toBe("/evaluations/compare?before=b&after=a");
+
     await userEvent.click(screen.getByRole("tab", { name: /Broken/ }));
     expect(screen.getByRole("tabpanel")).toHaveTextContent("q2");
+    expect(screen.getByTestId("location")).toHaveTextContent("tab=broken");
+    const back = screen.getByRole("link", { name: /Open item q2/ }).getAttribute("href")!;
+    expect(new URLSearchParams(back.split("?")[1]).get("back")).toContain("tab=broken");
   });
 });

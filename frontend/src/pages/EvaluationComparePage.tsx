@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import { useId } from "react";
 import { Link, useSearchParams } from "react-router";
 import { Badge, Card, Time } from "../components/bits";
 import { Icon } from "../components/Icon";
@@ -27,7 +27,23 @@ function EvalCard({ evaluation, role }: { evaluation: Evaluation; role: string }
   );
 }
 
-function ChangedList({ items, total, kind }: { items: Changed[]; total: number; kind: "fixed" | "broken" }) {
+interface SideContext {
+  before: string;
+  after: string;
+  back: string;
+}
+
+function ChangedList({
+  items,
+  total,
+  kind,
+  context,
+}: {
+  items: Changed[];
+  total: number;
+  kind: "fixed" | "broken";
+  context: SideContext;
+}) {
   if (!items.length) {
     return (
       <p className="muted empty-inline">
@@ -62,7 +78,14 @@ function ChangedList({ items, total, kind }: { items: Changed[]; total: number; 
               <td>
                 <Link
                   className="btn btn-sm"
-                  to={`/compare?base=${item.before_trace_id}&other=${item.after_trace_id}`}
+                  to={`/compare?${new URLSearchParams({
+                    base: item.before_trace_id,
+                    other: item.after_trace_id,
+                    base_label: `${context.before} (before)`,
+                    other_label: `${context.after} (after)`,
+                    back: context.back,
+                    back_label: "Back to the evaluation comparison",
+                  }).toString()}`}
                   aria-label={`Open item ${item.item_id} before and after side by side`}
                 >
                   <Icon name="compare" size={14} /> Side by side
@@ -87,7 +110,16 @@ export function EvaluationComparePage() {
   const after = search.get("after") ?? "";
   const keyScorer = search.get("key") ?? "answer_match";
   const comparison = useEvaluationComparison(before, after, keyScorer);
-  const [tab, setTab] = useState<"fixed" | "broken">("fixed");
+  // The tab is in the URL, so that a side-by-side opened from it comes back to the same list.
+  const tab: "fixed" | "broken" = search.get("tab") === "broken" ? "broken" : "fixed";
+  const setTab = (next: "fixed" | "broken") =>
+    setSearch(
+      (params) => {
+        params.set("tab", next);
+        return params;
+      },
+      { replace: true },
+    );
   const id = useId();
   const back = (
     <Link to="/evaluations" className="crumb">
@@ -134,6 +166,11 @@ export function EvaluationComparePage() {
             a === c.key_scorer ? -1 : b === c.key_scorer ? 1 : a.localeCompare(b),
           );
           const deltaDomain = domainOf(rows.flatMap(([, s]) => [s.delta, s.ci_low, s.ci_high]), true);
+          const sides: SideContext = {
+            before: c.before.name,
+            after: c.after.name,
+            back: `/evaluations/compare?${search.toString()}`,
+          };
           return (
             <>
               <div className="cmp-row">
@@ -241,9 +278,9 @@ export function EvaluationComparePage() {
                 </div>
                 <div className="card-body" role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${tab}`}>
                   {tab === "fixed" ? (
-                    <ChangedList items={c.fixed} total={c.fixed_count} kind="fixed" />
+                    <ChangedList items={c.fixed} total={c.fixed_count} kind="fixed" context={sides} />
                   ) : (
-                    <ChangedList items={c.broken} total={c.broken_count} kind="broken" />
+                    <ChangedList items={c.broken} total={c.broken_count} kind="broken" context={sides} />
                   )}
                 </div>
               </section>

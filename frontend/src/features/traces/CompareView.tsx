@@ -1,9 +1,10 @@
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { Badge, TagList, Time } from "../../components/bits";
 import type { Schemas } from "../../lib/api";
 import { alignSteps, diffWords, type DiffPart } from "../../lib/diff";
 import { formatDelta, formatScore, shortId } from "../../lib/format";
-import { scoreDeltas } from "../../lib/scores";
+import { latestByName, scoreDeltas } from "../../lib/scores";
 
 type Trace = Schemas["TraceWithScores"];
 
@@ -31,26 +32,39 @@ export function DiffText({ parts, side }: { parts: DiffPart[]; side: "base" | "o
   );
 }
 
+/** Right or wrong by the side's latest answer_match, when it has one. */
+function Verdict({ trace }: { trace: Trace }) {
+  const score = latestByName(trace.scores).get("answer_match");
+  if (!score) return null;
+  return score.value >= 1 ? <Badge tone="success">✓ right</Badge> : <Badge tone="danger">✗ wrong</Badge>;
+}
+
 function SideBySide({
   label,
   base,
   other,
   mono = true,
+  verdicts,
 }: {
   label: string;
   base: string | null;
   other: string | null;
   mono?: boolean;
+  verdicts?: [ReactNode, ReactNode];
 }) {
   const same = base === other;
   const cls = mono ? "mono-block" : "prose-block";
   const parts = same ? [] : diffWords(base ?? "", other ?? "");
-  const side = (text: string | null, which: "base" | "other") =>
-    text === null ? <span className="muted">(none)</span> : (
-      <pre className={cls}>
-        <DiffText parts={parts} side={which} />
-      </pre>
-    );
+  const side = (text: string | null, which: "base" | "other") => (
+    <>
+      {verdicts ? <div className="cmp-verdict">{verdicts[which === "base" ? 0 : 1]}</div> : null}
+      {text === null ? <span className="muted">(none)</span> : (
+        <pre className={cls}>
+          <DiffText parts={parts} side={which} />
+        </pre>
+      )}
+    </>
+  );
   return (
     <section className="cmp-section" aria-label={label}>
       <h2 className="cmp-heading">
@@ -59,6 +73,11 @@ function SideBySide({
       <div className="cmp-row">
         {same ? (
           <div className="cmp-cell cmp-span">
+            {verdicts ? (
+              <div className="cmp-verdict">
+                {verdicts[0]} {verdicts[1]}
+              </div>
+            ) : null}
             {base === null ? <span className="muted">(none on either side)</span> : <pre className={cls}>{base}</pre>}
           </div>
         ) : (
@@ -174,7 +193,7 @@ export function ScoreDeltaTable({ base, other }: { base: Trace; other: Trace }) 
   );
 }
 
-function TraceHeader({ trace, role }: { trace: Trace; role: "Base" | "Other" }) {
+function TraceHeader({ trace, role }: { trace: Trace; role: string }) {
   return (
     <div className="cmp-trace-head">
       <div className="cmp-role">{role}</div>
@@ -193,13 +212,20 @@ function TraceHeader({ trace, role }: { trace: Trace; role: "Base" | "Other" }) 
   );
 }
 
-export function CompareView({ comparison }: { comparison: Schemas["TraceComparison"] }) {
+/** Two traces side by side; `labels` name the sides (e.g. "SFT (before)"), else Base/Other. */
+export function CompareView({
+  comparison,
+  labels,
+}: {
+  comparison: Schemas["TraceComparison"];
+  labels?: { base: string; other: string };
+}) {
   const { base, other } = comparison;
   return (
     <div className="compare">
       <div className="cmp-row cmp-heads">
-        <TraceHeader trace={base} role="Base" />
-        <TraceHeader trace={other} role="Other" />
+        <TraceHeader trace={base} role={labels?.base ?? "Base"} />
+        <TraceHeader trace={other} role={labels?.other ?? "Other"} />
       </div>
       <section className="card" aria-labelledby="deltas-title">
         <div className="card-header">
@@ -215,7 +241,12 @@ export function CompareView({ comparison }: { comparison: Schemas["TraceComparis
         <div className="card-body">
           <SideBySide label="Prompt" base={base.prompt} other={other.prompt} mono={false} />
           <StepsComparison base={base} other={other} />
-          <SideBySide label="Final answer" base={base.final_answer} other={other.final_answer} />
+          <SideBySide
+            label="Final answer"
+            base={base.final_answer}
+            other={other.final_answer}
+            verdicts={[<Verdict key="base" trace={base} />, <Verdict key="other" trace={other} />]}
+          />
           <SideBySide label="Reference answer" base={base.reference_answer} other={other.reference_answer} />
         </div>
       </div>
