@@ -10,6 +10,7 @@ as a user's does: the same command, migrations at start, its own event loop and 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -28,6 +29,7 @@ from tunix_rt_backend.settings import Settings
 
 START_TIMEOUT_S = 60.0
 STOP_GRACE_S = 20.0
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def free_port() -> int:
@@ -87,6 +89,14 @@ class ServedApp:
     def sync_client(self, **options: Any) -> httpx.Client:
         """A client of this server, with its API key."""
         return httpx.Client(base_url=self.url, headers=self.headers, **options)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux, SIGTERM when the process that started it dies (a
+    test process killed before its clean-up ran leaves no server behind)."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _wait_healthy(served: ServedApp, timeout_s: float) -> None:
@@ -168,6 +178,7 @@ def serve(
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,
             )
         served = ServedApp(process, f"http://127.0.0.1:{port}", log_path, api_key)
         try:
