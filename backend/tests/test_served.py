@@ -42,9 +42,9 @@ def test_a_server_is_healthy_inside_the_block_and_stopped_after(tmp_path: Path) 
         api_keys=["k1", "k2"],
     )
     env = settings_env(settings)
-    assert env["TUNIX_RT_API_KEYS"] == "k1,k2"
+    assert env["TUNIX_RT_API_KEYS"] == "k1,k2"  # pragma: allowlist secret
     assert env["TUNIX_RT_DATASETS_DIR"] == str(tmp_path / "datasets")
-    with serve(settings=settings, api_key="k3") as server:
+    with serve(settings=settings, api_key="k3") as server:  # pragma: allowlist secret
         assert httpx.get(f"{server.url}/api/health").json()["status"] == "ok"
         # api_key replaces the keys the settings name.
         assert httpx.get(f"{server.url}/api/traces", headers=server.headers).status_code == 200
