@@ -10,7 +10,6 @@ as a user's does: the same command, migrations at start, its own event loop and 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import socket
@@ -91,12 +90,17 @@ class ServedApp:
         return httpx.Client(base_url=self.url, headers=self.headers, **options)
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: on Linux, SIGTERM when the process that started it dies (a
-    test process killed before its clean-up ran leaves no server behind)."""
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+# Run first in the child on Linux: ask for SIGTERM when the parent dies (PR_SET_PDEATHSIG, kept
+# across exec), give up if the parent is already gone, then become the server. A test process
+# killed before its clean-up ran (SIGKILL, a crash) leaves no server behind. This is a separate
+# step rather than a preexec_fn, which may deadlock in a child forked from a threaded process.
+_DIE_WITH_PARENT = (
+    "import ctypes, os, signal, sys\n"
+    f"ctypes.CDLL(None).prctl({PR_SET_PDEATHSIG}, signal.SIGTERM)\n"
+    "if os.getppid() != int(sys.argv[1]):\n"
+    "    sys.exit(1)\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
+)
 
 
 def _wait_healthy(served: ServedApp, timeout_s: float) -> None:
@@ -147,7 +151,8 @@ def serve(
     (as ``TUNIX_RT_*`` variables), then ``env``, then ``api_key`` as its only key. Its output
     goes to ``log_path`` (a temporary file by default, removed after). It is healthy
     (``/api/health`` answered 200) when this yields, and stopped (SIGTERM, SIGKILL after
-    ``stop_grace_s``) when the block ends, however it ends.
+    ``stop_grace_s``) when the block ends, however it ends. On Linux it also stops when the
+    thread that started it ends: start it from the thread that will stop it.
     """
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("TUNIX_RT_")}
     if settings is not None:
@@ -167,6 +172,8 @@ def serve(
         "--log-level",
         log_level,
     ]
+    if sys.platform == "linux":
+        command = [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *command]
     with contextlib.ExitStack() as cleanup:
         if log_path is None:
             folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="tunix-rt-serve-"))
@@ -178,7 +185,6 @@ def serve(
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                preexec_fn=_die_with_parent,
             )
         served = ServedApp(process, f"http://127.0.0.1:{port}", log_path, api_key)
         try:
