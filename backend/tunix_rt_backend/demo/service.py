@@ -5,10 +5,7 @@ services as the routes, and each is idempotent: loading twice stores nothing new
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +19,7 @@ from tunix_rt_backend.scores.schemas import BulkScoreRequest
 from tunix_rt_backend.scores.service import score_bulk
 from tunix_rt_backend.settings import Settings
 from tunix_rt_backend.sources import arithmetic
-from tunix_rt_backend.sources.importer import import_stream
+from tunix_rt_backend.sources.importer import file_chunks, import_stream
 from tunix_rt_backend.sources.schemas import ImportOptions
 from tunix_rt_backend.traces.filters import TraceFilter
 
@@ -38,26 +35,19 @@ DATASET = DatasetBuildRequest(
     split=SplitRequest(eval_fraction=0.1),
     description="Example data: 2,000 GSM8K train problems, a tenth held out for evaluation.",
 )
-_CHUNK = 1 << 20
-
-
-async def _chunks(path: Path) -> AsyncIterator[bytes]:
-    with path.open("rb") as file:
-        while chunk := await asyncio.to_thread(file.read, _CHUNK):
-            yield chunk
 
 
 async def load(session: AsyncSession, *, settings: Settings) -> DemoResult:
     started = time.perf_counter()
-    imported = {
-        split: await import_stream(
-            session,
-            _chunks(gsm8k_file(split)),
-            ImportOptions(format="gsm8k", split=split),
-            max_trace_bytes=settings.max_trace_bytes,
-        )
-        for split in GSM8K_SPLITS
-    }
+    imported = {}
+    for split in GSM8K_SPLITS:
+        with gsm8k_file(split).open("rb") as handle:
+            imported[split] = await import_stream(
+                session,
+                file_chunks(handle),
+                ImportOptions(format="gsm8k", split=split),
+                max_trace_bytes=settings.max_trace_bytes,
+            )
     generated = await arithmetic.generate(
         session, spec=ARITHMETIC, max_trace_bytes=settings.max_trace_bytes
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TextIO
 
@@ -20,7 +20,12 @@ from tqdm import tqdm
 
 from tunix_rt_backend.cli_support import report_failure
 from tunix_rt_backend.client import ApiError
-from tunix_rt_backend.sources.importer import ImportRefused, build_converter, import_stream
+from tunix_rt_backend.sources.importer import (
+    ImportRefused,
+    build_converter,
+    file_chunks,
+    import_stream,
+)
 from tunix_rt_backend.sources.schemas import ImportOptions, ImportResult, InvalidLine
 
 CHUNK_BYTES = 1024 * 1024
@@ -29,12 +34,6 @@ SHOWN_INVALID = 20
 IMPORT_PATH = "/api/traces/import"
 
 Progress = Callable[[int], object]
-
-
-async def _file_chunks(handle: IO[bytes], progress: Progress) -> AsyncIterator[bytes]:
-    while chunk := await asyncio.to_thread(handle.read, CHUNK_BYTES):
-        progress(len(chunk))
-        yield chunk
 
 
 async def _import_local(
@@ -53,7 +52,7 @@ async def _import_local(
         async with create_sessionmaker(engine)() as session:
             result = await import_stream(
                 session,
-                _file_chunks(handle, progress),
+                file_chunks(handle, progress),
                 options,
                 max_trace_bytes=settings.max_trace_bytes,
             )

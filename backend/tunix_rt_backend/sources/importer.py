@@ -11,8 +11,9 @@ line at once). Re-importing stores nothing new: the content hash finds the store
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Callable
-from typing import Any
+from typing import IO, Any
 
 import orjson
 from pydantic import ValidationError
@@ -292,4 +293,17 @@ async def limited(chunks: AsyncIterator[bytes], limit: int) -> AsyncIterator[byt
                 "file, or import it with the command line (`tunix-rt import`).",
                 details={"limit_bytes": limit},
             )
+        yield chunk
+
+
+FILE_CHUNK_BYTES = 1024 * 1024
+
+
+async def file_chunks(
+    handle: IO[bytes], progress: Callable[[int], object] | None = None
+) -> AsyncIterator[bytes]:
+    """An open file's bytes a chunk at a time, read in a thread (for ``import_stream``)."""
+    while chunk := await asyncio.to_thread(handle.read, FILE_CHUNK_BYTES):
+        if progress is not None:
+            progress(len(chunk))
         yield chunk
