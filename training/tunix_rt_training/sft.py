@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,7 @@ from tunix_rt_training.hooks import (
 )
 from tunix_rt_training.loading import LoadedModel
 from tunix_rt_training.reporting import Reporter
+from tunix_rt_training.sft_inputs import GlobalBatchTrainer, TokenCounter, held_out_batches
 
 log = logging.getLogger(__name__)
 
@@ -75,27 +76,6 @@ class SftResult:
     tokenizer: Any
 
 
-class _TokenCounter:
-    """Wraps the batch stream, remembering each batch's real-token count by batch index (the
-    trainer skips already-trained batches on resume, so indices stay global)."""
-
-    def __init__(self, stream: data_lib.BatchStream) -> None:
-        self._stream = stream
-        self.counts: dict[int, int] = {}
-
-    def __iter__(self) -> Iterator[data_lib.Batch]:
-        for index, batch in enumerate(self._stream):
-            self.counts[index] = data_lib.batch_real_tokens(batch)
-            if len(self.counts) > 4096:
-                for old in sorted(self.counts)[:2048]:
-                    del self.counts[old]
-            yield batch
-
-    def step_tokens(self, step: int, accumulation: int) -> int:
-        first = (step - 1) * accumulation
-        return sum(self.counts.get(first + i, 0) for i in range(accumulation))
-
-
 def _console(config: Config) -> Any:
     max_steps = config.training.max_steps
 
@@ -107,43 +87,6 @@ def _console(config: Config) -> Any:
         )
 
     return line
-
-
-def _eval_batches(
-    config: Config, tokenizer: Any, records: list[data_lib.SftRecord] | None
-) -> list[data_lib.Batch]:
-    """The held-out records as training batches, for Tunix's validation loss (every row once;
-    the last batch is completed with rows from the start so every batch has one shape)."""
-    if not records:
-        return []
-    examples, _ = data_lib.tokenize_records(tokenizer, records, config.training.seq_len)
-    rows = data_lib.build_rows(
-        examples, config.training.seq_len, tokenizer.pad_id(), config.data.packing
-    )
-    size = config.training.batch_size
-    order = np.arange(-(-len(rows) // size) * size) % len(rows)
-    keys = data_lib.BATCH_KEYS
-    return [
-        {key: getattr(rows, key)[order[i : i + size]] for key in keys}
-        for i in range(0, len(order), size)
-    ]
-
-
-class _GlobalBatchTrainer(peft_trainer.PeftTrainer):  # type: ignore[misc]
-    """Tunix's trainer over several processes: every process holds the same global batch,
-    which becomes arrays split by rows over the mesh, each process transferring its devices'
-    rows; Tunix's own input sharding then leaves them as they are. (Tunix builds such arrays
-    from the rows each process hands it, but tests the divisibility of a process's row count,
-    not the batch's, by the mesh axis, and replicates when it fails: 4 hosts of 4 devices,
-    mesh (16, 1) and a batch of 16 would hand it 4 rows per host, 4 % 16 != 0, and each host's
-    own 4 rows would silently stand for the whole batch.)"""
-
-    def __init__(self, *args: Any, mesh: jax.sharding.Mesh, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._global_mesh = mesh
-
-    def _prepare_inputs(self, input_data: Any) -> Any:
-        return distributed.global_batch(input_data, self._global_mesh)
 
 
 def run_sft(config: Config, *, step_callback: StepCallback | None = None) -> SftResult:
@@ -190,7 +133,7 @@ def _run(
     stream = data_lib.BatchStream(
         rows, config.training.batch_size, config.training.seed, config.data.shuffle
     )
-    counter = _TokenCounter(stream)
+    counter = TokenCounter(stream)
 
     mesh = model_lib.make_mesh(config.mesh)
     spec = model_lib.model_spec(config, vocab_size=tokenizer.vocab_size())
@@ -266,7 +209,7 @@ def _run(
     rates = lifecycle.learning_rates(config, schedule)
     training = config.training
     accumulation = training.gradient_accumulation_steps
-    eval_batches = _eval_batches(config, tokenizer, held_out.sft_records if held_out else None)
+    validation = held_out_batches(config, tokenizer, held_out.sft_records if held_out else None)
     trainer_config = peft_trainer.TrainingConfig(
         eval_every_n_steps=config.eval.every_steps or training.max_steps + 1,
         max_steps=training.max_steps,
@@ -312,7 +255,7 @@ def _run(
         log=step_log,
         step_values=step_values,
         evaluation=evaluation,
-        eval_batches=len(eval_batches),
+        eval_batches=len(validation),
         callback=step_callback,
     )
 
@@ -322,7 +265,7 @@ def _run(
         # Creating the trainer restores the latest checkpoint of the run, if any.
         optimizer = lifecycle.make_optimizer(config, schedule)
         if distributed.process_count() > 1:
-            trainer = _GlobalBatchTrainer(model, optimizer, trainer_config, mesh=mesh)
+            trainer = GlobalBatchTrainer(model, optimizer, trainer_config, mesh=mesh)
         else:
             trainer = peft_trainer.PeftTrainer(model, optimizer, trainer_config)
         holder["trainer"] = trainer
@@ -331,7 +274,7 @@ def _run(
         holder["start_step"] = int(trainer.train_steps)
         if trainer.train_steps and distributed.is_main():
             tqdm.write(f"resuming {run_dir} from step {trainer.train_steps}", file=sys.stderr)
-        trainer.train(counter, eval_batches or None)
+        trainer.train(counter, validation or None)
 
     def close() -> None:
         if "trainer" in holder:
