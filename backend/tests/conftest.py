@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import faulthandler
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -129,14 +128,3 @@ def make_trace(i: int = 0, **overrides: object) -> dict[str, object]:
     }
     body.update(overrides)
     return body
-
-
-# A pytest process that has not exited this long after its session finished is hung (threads
-# that will not end, a livelock at interpreter exit): every thread's stack is printed and the
-# process exits with status 1, so that `make test` fails and says where, instead of stalling.
-EXIT_WATCHDOG_S = float(os.environ.get("TUNIX_RT_TEST_EXIT_WATCHDOG_S", "120"))
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    faulthandler.dump_traceback_later(EXIT_WATCHDOG_S, exit=True, file=2)  # fd 2: stderr

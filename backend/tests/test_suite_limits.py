@@ -40,6 +40,22 @@ def test_after_them() -> None:
     assert True
 """
 
+# The timeout's signal never reaches Python (blocked here; in the livelock this guards against, the
+# interpreter never gets back to running a signal handler): only the C watchdog can end it.
+UNINTERRUPTIBLE = """
+import signal
+
+
+def test_stuck_where_no_signal_handler_runs() -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    while True:
+        pass
+
+
+def test_never_reached() -> None:
+    assert True
+"""
+
 NEVER_EXITS = """
 import threading
 import time
@@ -89,7 +105,8 @@ def test_the_suites_have_a_per_test_limit() -> None:
     ):
         options = tomllib.loads(pyproject.read_text())["tool"]["pytest"]["ini_options"]
         assert 0 < options["timeout"] <= 600, pyproject
-        assert options["faulthandler_timeout"] > options["timeout"], pyproject
+        assert "tunix_rt_backend.suite_limits" in options["addopts"], pyproject
+        assert "faulthandler_timeout" not in options, pyproject
 
 
 def test_a_hanging_test_fails_within_its_limit_with_every_stack(tmp_path: Path) -> None:
@@ -100,6 +117,17 @@ def test_a_hanging_test_fails_within_its_limit_with_every_stack(tmp_path: Path) 
     # The main thread's stack is the failure's traceback; every other thread's is printed too.
     assert "while True:" in output, output
     assert "Stack of helper" in output, output
+    assert seconds < 60, output
+
+
+def test_a_test_no_signal_can_stop_ends_the_process_with_every_stack(tmp_path: Path) -> None:
+    code, output, seconds = _pytest(
+        tmp_path, UNINTERRUPTIBLE, "-o", "timeout=2", TUNIX_RT_TEST_HARD_GRACE_S="2"
+    )
+    assert code == 1, output
+    assert "Timeout (0:00:04)!" in output, output
+    assert "in test_stuck_where_no_signal_handler_runs" in output, output
+    assert "passed" not in output, output
     assert seconds < 60, output
 
 

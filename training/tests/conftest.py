@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import faulthandler
 import json
 import os
 import subprocess
@@ -117,14 +116,3 @@ def run_script(script: str, *args: str, devices: int, timeout: float = 600) -> d
     line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT"))
     result: dict[str, Any] = json.loads(line.removeprefix("RESULT"))
     return result
-
-
-# A pytest process that has not exited this long after its session finished is hung (threads
-# that will not end, a livelock at interpreter exit): every thread's stack is printed and the
-# process exits with status 1, so that `make test` fails and says where, instead of stalling.
-EXIT_WATCHDOG_S = float(os.environ.get("TUNIX_RT_TEST_EXIT_WATCHDOG_S", "120"))
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    faulthandler.dump_traceback_later(EXIT_WATCHDOG_S, exit=True, file=2)  # fd 2: stderr
