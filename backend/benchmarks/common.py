@@ -1,6 +1,7 @@
-"""Pieces the PostgreSQL benchmarks share: GSM8K-shaped traces, a database of their own loaded with
-``COPY``, the real server (``tunix-rt serve``) in a subprocess, and what a process costs (CPU
-seconds, resident memory) read from ``/proc``."""
+"""Pieces the benchmarks share: GSM8K-shaped traces, a database of their own (PostgreSQL loaded with
+``COPY``, or a SQLite file loaded with the engine's own bulk insert), the real server
+(``tunix-rt serve``) in a subprocess, and what a process costs (CPU seconds, resident memory) read
+from ``/proc``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import datetime as dt
 import os
 import platform
 import secrets
+import sqlite3
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
@@ -18,12 +20,14 @@ from typing import Any, TypeVar
 
 import asyncpg
 import orjson
+from sqlalchemy.dialects.sqlite import pysqlite
 
 from tunix_rt_backend.data import GSM8K_DIR
 from tunix_rt_backend.db import create_engine, json_dumps
 from tunix_rt_backend.migrate import upgrade
 from tunix_rt_backend.served import ServedApp, serve
 from tunix_rt_backend.settings import Settings
+from tunix_rt_backend.traces.models import Trace
 from tunix_rt_backend.traces.schemas import TraceCreate
 from tunix_rt_backend.traces.service import build_row
 
@@ -145,6 +149,68 @@ def copy_record(payload: dict[str, Any], now: dt.datetime) -> tuple[Any, ...]:
         row["prompt_chars"],
         row["answer_chars"],
     )
+
+
+_SQLITE = pysqlite.dialect()
+_ROW_KEYS = {"metadata": "meta"}  # build_row's key for a column, where the two differ
+_SQLITE_BINDS = [
+    (column, Trace.__table__.c[column].type.dialect_impl(_SQLITE).bind_processor(_SQLITE))
+    for column in COLUMNS
+]
+SQLITE_INSERT = (
+    f"INSERT INTO traces ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+)
+
+
+def sqlite_record(payload: dict[str, Any], now: dt.datetime) -> tuple[Any, ...]:
+    """The row the service would store for ``payload`` on SQLite, in ``COLUMNS`` order, each
+    value as SQLAlchemy binds it (the same text, bytes and numbers the server writes)."""
+    row = build_row(TraceCreate.model_validate(payload), now=now, max_bytes=MAX_TRACE_BYTES)
+    return tuple(
+        bind(row[_ROW_KEYS.get(column, column)]) if bind else row[_ROW_KEYS.get(column, column)]
+        for column, bind in _SQLITE_BINDS
+    )
+
+
+def sqlite_result(column: str, value: Any) -> Any:
+    """A stored SQLite value of ``traces.column`` as SQLAlchemy reads it back."""
+    process = Trace.__table__.c[column].type.dialect_impl(_SQLITE).result_processor(_SQLITE, None)
+    return process(value) if process else value
+
+
+def open_sqlite(url: str) -> sqlite3.Connection:
+    """A plain sqlite3 connection to the benchmark's file, set up as the server's are (WAL)."""
+    db = sqlite3.connect(sqlite_path(url), isolation_level=None)
+    db.execute("PRAGMA busy_timeout = 60000")
+    db.execute("PRAGMA journal_mode = WAL")
+    return db
+
+
+def sqlite_bulk_insert(db: sqlite3.Connection, records: Sequence[tuple[Any, ...]]) -> None:
+    """SQLite's own best bulk insert: one prepared statement, every row, one transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.executemany(SQLITE_INSERT, records)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def load_sqlite_traces(url: str, problems: Sequence[Problem], rows: int) -> None:
+    """``load_traces`` for a SQLite file: the same rows and times, bulk inserted a chunk per
+    transaction. No ``ANALYZE``: the server runs none, so the plans measured are a user's."""
+    with contextlib.closing(open_sqlite(url)) as db:
+        db.execute("DELETE FROM traces")
+        first = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=2.5 * rows)
+        started = time.perf_counter()
+        for part in chunks(rows, LOAD_CHUNK):
+            records = [
+                sqlite_record(make_payload(problems, i), first + dt.timedelta(seconds=2.5 * i))
+                for i in part
+            ]
+            sqlite_bulk_insert(db, records)
+            say(f"  loaded {part.stop:>9,} rows ({time.perf_counter() - started:.0f} s)")
 
 
 def chunks(count: int, size: int) -> Iterator[range]:
@@ -303,8 +369,24 @@ class Phase:
     database_cpu: float | None
 
 
-async def timed(conn: asyncpg.Connection, server_pid: int, work: Awaitable[T]) -> tuple[Phase, T]:
-    """Await ``work``; its Phase (``conn`` is only used to find the database's backends)."""
+async def timed(
+    conn: asyncpg.Connection | None, server_pid: int, work: Awaitable[T]
+) -> tuple[Phase, T]:
+    """Await ``work``; its Phase (``conn`` is only used to find the database's backends).
+
+    Without ``conn`` (SQLite: the engine runs inside the server process) only the server's CPU
+    is measured, and it includes the database's.
+    """
+    if conn is None:
+        server_before = process_cpu(server_pid)
+        started = time.perf_counter()
+        result = await work
+        seconds = time.perf_counter() - started
+        server_after = process_cpu(server_pid)
+        server_cpu = (
+            None if server_before is None or server_after is None else server_after - server_before
+        )
+        return Phase(seconds, server_cpu, None), result
     before = await _cpu_snapshot(conn, server_pid)
     started = time.perf_counter()
     result = await work

@@ -1,11 +1,17 @@
-"""Ingest and list benchmark on PostgreSQL (issue 2, "Tests and measures"). Not part of `make test`.
+"""Ingest and list benchmark on PostgreSQL, or with ``--dialect sqlite`` on the embedded default.
+Not part of `make test`.
 
 1. Ingest ``--rows`` GSM8K-shaped traces through ``POST /api/traces/batch`` of the real server
    (``tunix-rt serve`` in a subprocess, with an API key), then truncate and load the very same
    rows with ``COPY`` (asyncpg ``copy_records_to_table``) into the same table and indexes; print
    rows/s of each and the ratio API / COPY (target: at least 0.5), ``--repeat`` times (median),
    with the CPU seconds the server and PostgreSQL spent, which a busy machine disturbs less.
-2. Load ``--list-rows`` traces with ``COPY``, ``VACUUM ANALYZE``, and time ``GET /api/traces``
+   On SQLite the baseline is the engine's own best bulk insert of the very same rows (stdlib
+   ``sqlite3``: one prepared statement, ``executemany`` of every row in one transaction, values
+   bound exactly as the server binds them); "db CPU" is then this process's CPU for it, and the
+   server's CPU includes its database's.
+2. Load ``--list-rows`` traces with ``COPY`` and ``VACUUM ANALYZE`` (SQLite: bulk insert, no
+   ``ANALYZE``, as a user's file has none), and time ``GET /api/traces``
    (limit 50): the first page, pages deep in via ``next_cursor``, and filtered pages; print
    p50 / p95 per case (target: p95 under 50 ms).
 
@@ -14,11 +20,11 @@ serialised (a client holding its traces as JSON), the COPY side from records alr
 
 Run from ``backend/``::
 
-    ../.venv/bin/python benchmarks/ingest.py [--rows 100000] [--list-rows 1000000] [--skip-list]
-                                             [--repeat 3] [--clients 2] [--requests 200]
+    ../.venv/bin/python benchmarks/ingest.py [--dialect sqlite] [--rows 100000]
+        [--list-rows 1000000] [--skip-list] [--repeat 3] [--clients 2] [--requests 200]
 
-It creates its own database (admin DSN from ``TUNIX_RT_TEST_POSTGRES_DSN``) and drops it at
-the end.
+It creates its own database (admin DSN from ``TUNIX_RT_TEST_POSTGRES_DSN``; SQLite: a file in a
+temporary folder) and drops it at the end.
 """
 
 from __future__ import annotations
@@ -28,8 +34,10 @@ import asyncio
 import contextlib
 import datetime as dt
 import math
+import sqlite3
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,12 +60,18 @@ from benchmarks.common import (
     copy_record,
     describe_machine,
     fresh_database,
+    fresh_sqlite_database,
     load_note,
     load_problems,
+    load_sqlite_traces,
     load_traces,
     make_payload,
+    open_sqlite,
     running_server,
     say,
+    sqlite_bulk_insert,
+    sqlite_record,
+    sqlite_result,
     timed,
 )
 from tunix_rt_backend.served import ServedApp
@@ -172,6 +186,49 @@ async def measure_ingest(
     return rounds
 
 
+def _sqlite_fresh(db: sqlite3.Connection) -> None:
+    db.execute("DELETE FROM traces")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no timed phase pays for the previous one
+
+
+def _sqlite_expect_rows(db: sqlite3.Connection, expected: int, how: str) -> None:
+    stored = int(db.execute("SELECT count(*) FROM traces").fetchone()[0])
+    if stored != expected:
+        raise SystemExit(f"{how} stored {stored:,} rows, expected {expected:,}")
+
+
+async def measure_sqlite_ingest(
+    url: str, server: ServedApp, problems: Sequence[Problem], args: argparse.Namespace
+) -> list[IngestRound]:
+    """measure_ingest on SQLite: the API against one-transaction bulk inserts of the same rows."""
+    rows: int = args.rows
+    say(f"building {rows:,} traces ...")
+    payloads = [make_payload(problems, i) for i in range(rows)]
+    bodies = [
+        (len(part), orjson.dumps({"traces": payloads[part.start : part.stop]}))
+        for part in chunks(rows, BATCH_SIZE)
+    ]
+    now = dt.datetime.now(dt.UTC)
+    records = [sqlite_record(p, now) for p in payloads]
+    del payloads
+    rounds: list[IngestRound] = []
+    with contextlib.closing(open_sqlite(url)) as db:
+        for number in range(1, args.repeat + 1):
+            _sqlite_fresh(db)
+            say(f"round {number}: POST /api/traces/batch, {args.clients} clients ({load_note()})")
+            api, _ = await timed(None, server.pid, ingest_api(server, bodies, args.clients))
+            _sqlite_expect_rows(db, rows, "the API")
+            _sqlite_fresh(db)
+            say(f"round {number}: bulk insert of the same rows, one transaction ({load_note()})")
+            cpu_before = time.process_time()
+            started = time.perf_counter()
+            sqlite_bulk_insert(db, records)
+            bulk = Phase(time.perf_counter() - started, None, time.process_time() - cpu_before)
+            _sqlite_expect_rows(db, rows, "the bulk insert")
+            rounds.append(IngestRound(rows, api, bulk))
+    return rounds
+
+
 # --- list latency ----------------------------------------------------------------------------
 
 
@@ -218,6 +275,15 @@ class ListResult:
 
 
 async def _middle_cursor(dsn: str) -> str:
+    if dsn.startswith("sqlite"):
+        with contextlib.closing(open_sqlite(dsn)) as db:
+            created_at, stored_id = db.execute(
+                "SELECT created_at, id FROM traces ORDER BY created_at DESC, id DESC "
+                "LIMIT 1 OFFSET (SELECT count(*) / 2 FROM traces)"
+            ).fetchone()
+        return encode_cursor(
+            sqlite_result("created_at", created_at), sqlite_result("id", stored_id)
+        )
     conn = await asyncpg.connect(dsn)
     try:
         row = await conn.fetchrow(
@@ -276,18 +342,28 @@ def _per_1k(cpu: float | None, rows: int) -> str:
     return "   n/a" if cpu is None else f"{1000 * cpu / rows:6.3f}"
 
 
-def report_ingest(rounds: Sequence[IngestRound], clients: int) -> None:
+def report_ingest(rounds: Sequence[IngestRound], clients: int, dialect: str) -> None:
     rows = rounds[0].rows
+    base = "COPY" if dialect == "postgresql" else "bulk"
     say("")
     say(
         f"Ingest of {rows:,} GSM8K-shaped traces, batches of {BATCH_SIZE:,}: API = POST "
-        f"/api/traces/batch with {clients} requests in flight; COPY = copy_records_to_table, "
-        "one connection"
+        f"/api/traces/batch with {clients} requests in flight; "
+        + (
+            "COPY = copy_records_to_table, one connection"
+            if dialect == "postgresql"
+            else "bulk = sqlite3 executemany of every row in one transaction"
+        )
     )
-    say("  CPU columns: CPU seconds per 1,000 rows, of the server process and of PostgreSQL")
     say(
-        "  | round | API rows/s | COPY rows/s | API / COPY | API server CPU | API db CPU | "
-        "COPY db CPU |"
+        "  CPU columns: CPU seconds per 1,000 rows, of the server process and of PostgreSQL"
+        if dialect == "postgresql"
+        else "  CPU columns: CPU seconds per 1,000 rows, of the server process (SQLite runs in "
+        "it) and of the bulk insert"
+    )
+    say(
+        f"  | round | API rows/s | {base:>4} rows/s | API / {base:<4} | API server CPU | "
+        f"API db CPU | {base:>4} db CPU |"
     )
     say(
         "  |-------|------------|-------------|------------|----------------|------------|"
@@ -302,7 +378,7 @@ def report_ingest(rounds: Sequence[IngestRound], clients: int) -> None:
     ratio = statistics.median(r.ratio for r in rounds)
     verdict = "meets" if ratio >= TARGET_RATIO else "MISSES"
     say(
-        f"  ratio API / COPY: {ratio:.2f}"
+        f"  ratio API / {base}: {ratio:.2f}"
         + (" (median of the rounds)" if len(rounds) > 1 else "")
         + f", which {verdict} the target of {TARGET_RATIO}"
     )
@@ -327,9 +403,31 @@ def report_list(results: Sequence[ListResult], rows: int, requests: int) -> None
     say(f"  worst p95: {worst:.1f} ms ({verdict} the target of p95 < {TARGET_P95_MS:.0f} ms)")
 
 
+async def run_sqlite(args: argparse.Namespace, problems: Sequence[Problem]) -> None:
+    with tempfile.TemporaryDirectory(prefix="tunix-rt-bench-") as folder:
+        async with fresh_sqlite_database(Path(folder)) as url, running_server(url) as server:
+            say(f"SQLite: {sqlite3.sqlite_version} (WAL), file in {folder}")
+            rounds: list[IngestRound] = []
+            if args.rows > 0:
+                rounds = await measure_sqlite_ingest(url, server, problems, args)
+                report_ingest(rounds, args.clients, args.dialect)
+            if not args.skip_list:
+                say(f"\nloading {args.list_rows:,} traces (bulk insert) for the list measurements")
+                await asyncio.to_thread(load_sqlite_traces, url, problems, args.list_rows)
+                say(f"measuring list latency ({load_note()})")
+                results = await measure_list(server, url, args.requests)
+                if rounds:
+                    report_ingest(rounds, args.clients, args.dialect)
+                report_list(results, args.list_rows, args.requests)
+                say(f"({load_note()} at the end)")
+
+
 async def run(args: argparse.Namespace) -> None:
     problems = load_problems()
     say(f"machine: {describe_machine()}; GSM8K rows: {len(problems):,}")
+    if args.dialect == "sqlite":
+        await run_sqlite(args, problems)
+        return
     async with fresh_database() as dsn, running_server(dsn) as server:
         conn = await asyncpg.connect(dsn)
         try:
@@ -339,20 +437,21 @@ async def run(args: argparse.Namespace) -> None:
         rounds: list[IngestRound] = []
         if args.rows > 0:
             rounds = await measure_ingest(dsn, server, problems, args)
-            report_ingest(rounds, args.clients)
+            report_ingest(rounds, args.clients, args.dialect)
         if not args.skip_list:
             say(f"\nloading {args.list_rows:,} traces with COPY for the list measurements ...")
             await load_traces(dsn, problems, args.list_rows)
             say(f"measuring list latency ({load_note()})")
             results = await measure_list(server, dsn, args.requests)
             if rounds:
-                report_ingest(rounds, args.clients)
+                report_ingest(rounds, args.clients, args.dialect)
             report_list(results, args.list_rows, args.requests)
             say(f"({load_note()} at the end)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--dialect", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--rows", type=int, default=100_000, help="traces to ingest (0: skip)")
     parser.add_argument("--list-rows", type=int, default=1_000_000, help="table size for lists")
     parser.add_argument("--skip-list", action="store_true", help="skip the list measurements")

@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import make_trace
 from tunix_rt_backend.traces import repository, service
+from tunix_rt_backend.traces.models import Trace
 from tunix_rt_backend.traces.schemas import TraceCreate
 
 
@@ -148,3 +150,28 @@ async def test_concurrent_overlapping_batches_store_each_trace_once(
     assert a["created"] + b["created"] == 90
     assert a["existing"] + b["existing"] == 30
     assert await _count(client) == 90
+
+
+async def test_batch_insert_stores_each_column_as_sqlalchemys_own_insert(app: FastAPI) -> None:
+    """The batch insert binds its values itself (SQLite: positional VALUES; PostgreSQL: arrays):
+    the stored row must be the one SQLAlchemy's ORM insert stores for the same values."""
+    payload = TraceCreate.model_validate(
+        make_trace(3, prompt='naïve ✓ \\ "q"', run_id=str(uuid.uuid4()), metadata={"x": 0.5})
+    )
+    row = service.build_row(payload, now=service.utcnow(), max_bytes=100_000)
+    twin = dict(row, id=uuid.uuid4(), content_hash="f" * 64)
+    async with app.state.sessionmaker() as session:
+        assert await repository.insert_ignoring_duplicates(session, [row]) == {row["content_hash"]}
+        await session.execute(insert(Trace).values(twin))
+        raw = (
+            await session.execute(
+                text("SELECT * FROM traces WHERE content_hash IN (:a, :b) ORDER BY content_hash"),
+                {"a": row["content_hash"], "b": twin["content_hash"]},
+            )
+        ).all()
+        await session.rollback()
+    batched, orm = (r._asdict() for r in raw)
+    assert batched["content_hash"] == row["content_hash"]
+    for stored in (batched, orm):
+        del stored["id"], stored["content_hash"]
+    assert batched == orm
