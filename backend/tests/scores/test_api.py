@@ -12,6 +12,9 @@ async def test_scorers_are_listed(client: AsyncClient) -> None:
     names = {s["name"] for s in scorers}
     assert {"baseline", "format_exact", "format_approx", "answer_match", "gsm8k_reward"} <= names
     assert all(s["version"] and s["description"] for s in scorers)
+    ranges = {s["name"]: (s["min_value"], s["max_value"]) for s in scorers}
+    assert ranges["answer_match"] == (0.0, 1.0)
+    assert all(low < high for low, high in ranges.values())
 
 
 async def test_run_scorer_stores_a_measured_value(client: AsyncClient) -> None:

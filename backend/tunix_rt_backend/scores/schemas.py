@@ -54,6 +54,8 @@ class ScorerRead(BaseModel):
     name: str
     version: str
     description: str
+    min_value: float = Field(description="The lowest value the scorer gives (the worst).")
+    max_value: float = Field(description="The highest value the scorer gives (the best).")
 
 
 class BulkScoreRequest(BaseModel):

@@ -45,7 +45,13 @@ def to_score_read(score: Score) -> ScoreRead:
 
 def scorers() -> list[ScorerRead]:
     return [
-        ScorerRead(name=s.name, version=s.version, description=s.description)
+        ScorerRead(
+            name=s.name,
+            version=s.version,
+            description=s.description,
+            min_value=s.min_value,
+            max_value=s.max_value,
+        )
         for s in list_scorers()
     ]
 

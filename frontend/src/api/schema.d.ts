@@ -1636,6 +1636,16 @@ export interface components {
         ScorerRead: {
             /** Description */
             description: string;
+            /**
+             * Max Value
+             * @description The highest value the scorer gives (the best).
+             */
+            max_value: number;
+            /**
+             * Min Value
+             * @description The lowest value the scorer gives (the worst).
+             */
+            min_value: number;
             /** Name */
             name: string;
             /** Version */

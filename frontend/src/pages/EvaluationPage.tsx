@@ -7,6 +7,7 @@ import { domainOf, IntervalBar } from "../features/evaluations/Interval";
 import { useEvaluation, useEvaluationItems } from "../features/evaluations/queries";
 import { ApiError } from "../lib/api";
 import { formatCount, formatScore, shortId } from "../lib/format";
+import { ScoreValue } from "../features/scores/ScoreValue";
 
 export function EvaluationPage() {
   const { id = "" } = useParams();
@@ -79,7 +80,9 @@ export function EvaluationPage() {
                 <tr key={name}>
                   <th scope="row" className="mono">{name}</th>
                   <td className="num">{formatCount(s.count)}</td>
-                  <td className="num mono strong">{formatScore(s.mean)}</td>
+                  <td className="num strong">
+                    <ScoreValue name={name} value={s.mean} />
+                  </td>
                   <td className="mono">{s.ci_low !== null && s.ci_high !== null ? `[${formatScore(s.ci_low)}, ${formatScore(s.ci_high)}]` : "—"}</td>
                   <td className="col-interval">
                     <IntervalBar value={s.mean} low={s.ci_low} high={s.ci_high} domain={domain} />
@@ -125,7 +128,9 @@ export function EvaluationPage() {
                       <td className="mono">{item.final_answer || "—"}</td>
                       <td className="mono">{item.reference_answer ?? "—"}</td>
                       {scorers.map((s) => (
-                        <td key={s} className="num mono">{formatScore(item.scores[s])}</td>
+                        <td key={s} className="num">
+                          <ScoreValue name={s} value={item.scores[s]} />
+                        </td>
                       ))}
                     </tr>
                   ))}

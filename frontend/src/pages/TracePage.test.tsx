@@ -5,8 +5,8 @@ import { errorBody, mockApi, renderRoute, score, TRACE_A } from "../test/utils";
 import { TracePage } from "./TracePage";
 
 const SCORERS = [
-  { name: "answer_match", version: "1", description: "1 if the final answer equals the reference." },
-  { name: "baseline", version: "1", description: "Structure." },
+  { name: "answer_match", version: "1", description: "1 if the final answer equals the reference.", min_value: 0, max_value: 1 },
+  { name: "baseline", version: "1", description: "Structure.", min_value: 0, max_value: 100 },
 ];
 
 function renderTrace(handlers: Parameters<typeof mockApi>[0]) {

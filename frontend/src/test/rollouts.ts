@@ -1,4 +1,10 @@
-// Fixtures: a GRPO run's rollout steps as the API returns them.
+// Fixtures: a GRPO run's rollout steps as the API returns them, and the scorers (with ranges).
+
+export const SCORERS = [
+  { name: "answer_match", version: "2", description: "1 if the answer matches.", min_value: 0, max_value: 1 },
+  { name: "format_exact", version: "2", description: "1 if the format is exact.", min_value: 0, max_value: 1 },
+  { name: "baseline", version: "1", description: "Structure, 0-100.", min_value: 0, max_value: 100 },
+];
 
 export const ROLLOUT_STEPS = {
   steps: [

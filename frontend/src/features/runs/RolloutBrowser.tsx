@@ -3,8 +3,10 @@ import { useSearchParams } from "react-router";
 import { Card } from "../../components/bits";
 import { EmptyState, ErrorState, LoadingState } from "../../components/states";
 import { formatCount, formatMetric } from "../../lib/format";
+import { describeWeights, weightedRange } from "../../lib/scores";
+import { useScorerRanges } from "../scores/queries";
 import { useRolloutStep, useRolloutSteps, type RolloutStepSummary } from "./queries";
-import { RolloutGroupView, ScoreChips } from "./RolloutGroup";
+import { RewardValue, RolloutGroupView, ScoreChips } from "./RolloutGroup";
 
 /** Groups drawn at first; a step may hold many more. */
 const GROUPS_SHOWN = 8;
@@ -15,14 +17,27 @@ function stepOption(s: RolloutStepSummary): string {
 
 function StepDetail({ runId, step, summary }: { runId: string; step: number; summary: RolloutStepSummary }) {
   const detail = useRolloutStep(runId, step);
+  const ranges = useScorerRanges();
   const [shown, setShown] = useState(GROUPS_SHOWN);
   if (detail.isPending) return <LoadingState label={`Loading step ${step}`} rows={3} />;
   if (detail.isError) {
     return <ErrorState error={detail.error} title={`Could not load step ${step}`} onRetry={() => void detail.refetch()} />;
   }
-  const { groups, scorers } = detail.data;
+  const { groups, scorers, weights } = detail.data;
+  const rewardRange = weightedRange(weights, ranges);
   return (
     <>
+      {Object.keys(weights).length ? (
+        <p className="reward-formula small">
+          <span className="muted">Reward</span> = <span className="mono">{describeWeights(weights)}</span>
+          {rewardRange ? (
+            <span className="muted">
+              {" "}
+              (from {formatMetric(rewardRange.min)} to {formatMetric(rewardRange.max)})
+            </span>
+          ) : null}
+        </p>
+      ) : null}
       <div className="rollout-step-facts">
         <span>
           <strong>{formatCount(summary.groups)}</strong> groups
@@ -31,14 +46,16 @@ function StepDetail({ runId, step, summary }: { runId: string; step: number; sum
           <strong>{formatCount(summary.completions)}</strong> completions
         </span>
         <span>
-          mean reward <strong className="mono">{formatMetric(summary.reward_mean)}</strong>
+          mean reward <RewardValue value={summary.reward_mean} range={rewardRange} />
         </span>
         <ScoreChips scores={summary.scores} order={scorers} />
       </div>
       {groups.length === 0 ? (
         <p className="muted">The traces of this step have been deleted.</p>
       ) : (
-        groups.slice(0, shown).map((g) => <RolloutGroupView key={g.group} group={g} scorers={scorers} />)
+        groups
+          .slice(0, shown)
+          .map((g) => <RolloutGroupView key={g.group} group={g} scorers={scorers} rewardRange={rewardRange} />)
       )}
       {groups.length > shown ? (
         <button type="button" className="btn" onClick={() => setShown((n) => n + GROUPS_SHOWN)}>

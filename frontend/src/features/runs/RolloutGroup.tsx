@@ -1,6 +1,8 @@
 import { Link } from "react-router";
 import { Badge } from "../../components/bits";
 import { formatDelta, formatScore, shortId } from "../../lib/format";
+import type { ScoreRange } from "../../lib/scores";
+import { ScoreValue } from "../scores/ScoreValue";
 import type { RolloutCompletion, RolloutGroup } from "./queries";
 
 const TAG = /(<\/?(?:reasoning|answer)>)/g;
@@ -35,10 +37,6 @@ export function ResponseText({ text }: { text: string }) {
   );
 }
 
-function scoreTone(value: number): "success" | "danger" | "warning" {
-  return value >= 1 ? "success" : value <= 0 ? "danger" : "warning";
-}
-
 export function ScoreChips({ scores, order }: { scores: Record<string, number>; order: string[] }) {
   const names = [...order.filter((n) => n in scores), ...Object.keys(scores).filter((n) => !order.includes(n)).sort()];
   if (!names.length) return <span className="muted small">Not scored</span>;
@@ -46,9 +44,7 @@ export function ScoreChips({ scores, order }: { scores: Record<string, number>; 
     <ul className="score-chips" aria-label="Scores">
       {names.map((name) => (
         <li key={name}>
-          <Badge tone={scoreTone(scores[name]!)}>
-            <span className="mono">{name}</span>&nbsp;{formatScore(scores[name])}
-          </Badge>
+          <ScoreValue name={name} value={scores[name]} chip />
         </li>
       ))}
     </ul>
@@ -64,14 +60,26 @@ function Advantage({ value }: { value: number }) {
   );
 }
 
+/** A total reward "of" its maximum, coloured by where it sits between its ends. */
+export function RewardValue({ value, range }: { value: number | null; range: ScoreRange | null }) {
+  return (
+    <span className="reward-value">
+      <ScoreValue name="reward" value={value} range={range} />
+      {range ? <span className="muted"> of {formatScore(range.max)}</span> : null}
+    </span>
+  );
+}
+
 function CompletionCard({
   completion,
   scorers,
   reference,
+  rewardRange,
 }: {
   completion: RolloutCompletion;
   scorers: string[];
   reference: string | null;
+  rewardRange: ScoreRange | null;
 }) {
   const right = reference !== null && completion.scores["answer_match"] === 1;
   return (
@@ -82,7 +90,7 @@ function CompletionCard({
       <header className="completion-head">
         <span className="completion-index mono">#{completion.index}</span>
         <span className="completion-reward">
-          reward <strong className="mono">{formatScore(completion.reward)}</strong>
+          reward <RewardValue value={completion.reward} range={rewardRange} />
         </span>
         <Advantage value={completion.advantage} />
       </header>
@@ -104,15 +112,30 @@ function CompletionCard({
   );
 }
 
-/** One prompt group: the prompt and reference, then its completions side by side. */
-export function RolloutGroupView({ group, scorers }: { group: RolloutGroup; scorers: string[] }) {
+/**
+ * One prompt group: the prompt and reference, then its completions side by side. The group's
+ * mean reward is what each completion's advantage is measured against.
+ */
+export function RolloutGroupView({
+  group,
+  scorers,
+  rewardRange,
+}: {
+  group: RolloutGroup;
+  scorers: string[];
+  rewardRange: ScoreRange | null;
+}) {
   const rewards = group.completions.map((c) => c.reward);
   const flat = rewards.length > 1 && rewards.every((r) => r === rewards[0]);
+  const mean = rewards.length ? rewards.reduce((a, b) => a + b, 0) / rewards.length : null;
   return (
     <section className="rollout-group" aria-labelledby={`group-${group.group}-title`}>
       <div className="rollout-group-head">
         <h3 id={`group-${group.group}-title`}>Group {group.group}</h3>
         <span className="mono muted small">{group.item_id}</span>
+        <span className="small" title="Each completion's advantage is its reward measured against this mean">
+          group mean reward <RewardValue value={mean} range={rewardRange} />
+        </span>
         {flat ? (
           <Badge tone="warning" title="Every completion earned the same reward: GRPO learns nothing from this group">
             no learning signal
@@ -128,7 +151,13 @@ export function RolloutGroupView({ group, scorers }: { group: RolloutGroup; scor
       </div>
       <div className="completion-grid">
         {group.completions.map((c) => (
-          <CompletionCard key={c.index} completion={c} scorers={scorers} reference={group.reference_answer} />
+          <CompletionCard
+            key={c.index}
+            completion={c}
+            scorers={scorers}
+            reference={group.reference_answer}
+            rewardRange={rewardRange}
+          />
         ))}
       </div>
     </section>

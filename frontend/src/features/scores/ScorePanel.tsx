@@ -6,6 +6,7 @@ import { useToast } from "../../components/Toasts";
 import { errorMessage, type Schemas } from "../../lib/api";
 import { formatScore } from "../../lib/format";
 import { useCreateScore, useScorers } from "./queries";
+import { ScoreValue } from "./ScoreValue";
 
 type Score = Schemas["ScoreRead"];
 
@@ -43,7 +44,9 @@ export function ScoreTable({ scores }: { scores: Score[] }) {
                   </details>
                 ) : null}
               </td>
-              <td className="num mono strong">{formatScore(score.value)}</td>
+              <td className="num strong">
+                <ScoreValue name={score.name} value={score.value} />
+              </td>
               <td>{score.label ?? <span className="muted">—</span>}</td>
               <td>
                 <Badge tone={SOURCE_TONE[score.source]}>{score.source}</Badge>

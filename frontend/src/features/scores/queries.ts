@@ -1,5 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo } from "react";
 import { api, unwrap, type Schemas } from "../../lib/api";
+import type { ScoreRange } from "../../lib/scores";
 import { traceKeys } from "../traces/queries";
 
 export function useScorers() {
@@ -8,6 +10,15 @@ export function useScorers() {
     queryFn: ({ signal }) => unwrap(api.GET("/api/scorers", { signal })),
     staleTime: 5 * 60_000,
   });
+}
+
+/** Each built-in scorer's range by name (empty until the list has loaded; unknown names: none). */
+export function useScorerRanges(): Map<string, ScoreRange> {
+  const scorers = useScorers();
+  return useMemo(
+    () => new Map((scorers.data ?? []).map((s) => [s.name, { min: s.min_value, max: s.max_value }])),
+    [scorers.data],
+  );
 }
 
 export type ScoreInput = Schemas["RunScorer"] | Schemas["ExternalScoreCreate"];

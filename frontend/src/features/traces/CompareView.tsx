@@ -3,8 +3,9 @@ import { Link } from "react-router";
 import { Badge, TagList, Time } from "../../components/bits";
 import type { Schemas } from "../../lib/api";
 import { alignSteps, diffWords, type DiffPart } from "../../lib/diff";
-import { formatDelta, formatScore, shortId } from "../../lib/format";
+import { formatDelta, shortId } from "../../lib/format";
 import { latestByName, scoreDeltas } from "../../lib/scores";
+import { ScoreValue } from "../scores/ScoreValue";
 
 type Trace = Schemas["TraceWithScores"];
 
@@ -178,8 +179,12 @@ export function ScoreDeltaTable({ base, other }: { base: Trace; other: Trace }) 
               <th scope="row" className="mono">
                 {row.name}
               </th>
-              <td className="num mono">{formatScore(row.base?.value)}</td>
-              <td className="num mono">{formatScore(row.other?.value)}</td>
+              <td className="num">
+                <ScoreValue name={row.name} value={row.base?.value} />
+              </td>
+              <td className="num">
+                <ScoreValue name={row.name} value={row.other?.value} />
+              </td>
               <td
                 className={`num mono strong ${row.delta === null || row.delta === 0 ? "" : row.delta > 0 ? "delta-up" : "delta-down"}`}
               >
