@@ -4,6 +4,8 @@ Every SELECT that the count, list, bulk scoring and dataset preview routes send 
 filter is recorded, then planned again by the database itself: on SQLite (without planner
 statistics, as a fresh database has none) each trace must reach the scores through the
 (trace_id, name) index; on PostgreSQL the filter must not be a subplan run again per trace.
+A count of score thresholds alone reads the (name, value, trace_id) index only, a range per
+threshold, and no trace at all.
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ async def test_score_filters_look_up_each_traces_own_scores(
 
     count = await client.get("/api/traces/count", params={"min_score.answer_match": 1})
     assert count.json() == {"count": 20}
+    both = {"min_score.answer_match": 1, "max_score.answer_match": 0}
+    assert (await client.get("/api/traces/count", params=both)).json() == {"count": 0}
+    wrong = {"max_score.answer_match": 0, "source": "gsm8k"}
+    assert (await client.get("/api/traces/count", params=wrong)).json() == {"count": 10}
     listed = await client.get(
         "/api/traces", params={"min_score.answer_match": 1, "max_score.answer_match": 1}
     )
@@ -83,11 +89,25 @@ async def test_score_filters_look_up_each_traces_own_scores(
     )
     assert again.json()["matched"] == 10
 
-    assert len(statements) >= 4
+    assert len(statements) >= 6
+    counted_from_scores = 0
     for statement, parameters in statements:
         plan = await _plan(migrated_engine, dialect, statement, parameters)
+        if "FROM traces" not in statement:  # a count of score thresholds alone
+            counted_from_scores += 1
+            assert "traces" not in plan, f"{statement}\n{plan}"
+            if dialect == "sqlite":
+                assert "USING COVERING INDEX ix_scores_name_value_trace_id (name=? AND value" in (
+                    plan
+                ), f"{statement}\n{plan}"
+            else:  # the planner picks scan or index by table size; per trace it never goes
+                assert "SubPlan" not in plan, f"{statement}\n{plan}"
+            continue
         if dialect == "sqlite":
             assert "ix_scores_name_value_trace_id" not in plan, f"{statement}\n{plan}"
             assert "ix_scores_trace_id_name (trace_id=?)" in plan, f"{statement}\n{plan}"
         else:
             assert "SubPlan" not in plan, f"{statement}\n{plan}"
+    # The two counts of thresholds alone, the preview's and the bulk scoring's counts; the
+    # others (the list, the count with a source, the selections) read the traces.
+    assert counted_from_scores == 4

@@ -19,7 +19,7 @@ from tunix_rt_backend.datasets.models import ID_BYTES, MEMBER_EVAL, MEMBER_TRAIN
 from tunix_rt_backend.db import SQLITE_RANDOM_RANK
 from tunix_rt_backend.http import gc_paused
 from tunix_rt_backend.scores.models import Score
-from tunix_rt_backend.traces.filters import TraceFilter, filter_clauses
+from tunix_rt_backend.traces.filters import TraceFilter, count_statement, filter_clauses
 from tunix_rt_backend.traces.models import Trace
 
 STREAM_BATCH = 2_000
@@ -304,8 +304,7 @@ async def missing_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[u
 
 
 async def count_matching(session: AsyncSession, flt: TraceFilter) -> int:
-    stmt = select(func.count()).select_from(Trace).where(*filter_clauses(_dialect(session), flt))
-    return int((await session.execute(stmt)).scalar_one())
+    return int((await session.execute(count_statement(_dialect(session), flt))).scalar_one())
 
 
 def selection(

@@ -8,7 +8,18 @@ import uuid
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    intersect,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
 from tunix_rt_backend.jsonvalues import INT64_MAX, INT64_MIN, json_value_problem
@@ -161,6 +172,25 @@ def filter_clauses(dialect: str, flt: TraceFilter) -> list[ColumnElement[bool]]:
     for name, threshold in flt.max_scores.items():
         clauses.append(_score_clause(dialect, name, Score.value <= threshold))
     return clauses
+
+
+def count_statement(dialect: str, flt: TraceFilter) -> Select[int]:
+    """``SELECT count(*)`` of the traces ``flt`` matches.
+
+    A filter of score thresholds alone (``min_score.answer_match=1``, the commonest count) is
+    counted from the (name, value, trace_id) index of the scores by itself: the distinct trace
+    ids in each threshold's range, intersected, never a look-up per trace. Every score belongs
+    to a stored trace (the foreign key cascades deletes), so nothing else needs reading. Any
+    other filter counts the traces with ``filter_clauses``."""
+    thresholds = [(name, Score.value >= t) for name, t in flt.min_scores.items()] + [
+        (name, Score.value <= t) for name, t in flt.max_scores.items()
+    ]
+    others = flt.model_copy(update={"min_scores": {}, "max_scores": {}})
+    if not thresholds or others != TraceFilter():
+        return select(func.count()).select_from(Trace).where(*filter_clauses(dialect, flt))
+    matching = [select(Score.trace_id).where(Score.name == n, c) for n, c in thresholds]
+    ids = matching[0].distinct() if len(matching) == 1 else intersect(*matching)
+    return select(func.count()).select_from(ids.subquery())
 
 
 def _score_clause(dialect: str, name: str, condition: ColumnElement[bool]) -> ColumnElement[bool]:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tunix_rt_backend.db import json_dumps
 from tunix_rt_backend.errors import Invalid
-from tunix_rt_backend.traces.filters import TraceFilter, filter_clauses
+from tunix_rt_backend.traces.filters import TraceFilter, count_statement, filter_clauses
 from tunix_rt_backend.traces.models import IdempotencyKey, Trace
 
 PREVIEW_CHARS = 200
@@ -237,7 +237,7 @@ async def list_page(
 
 
 async def count(session: AsyncSession, flt: TraceFilter) -> int:
-    stmt = select(func.count()).select_from(Trace).where(*filter_clauses(dialect_of(session), flt))
+    stmt = count_statement(dialect_of(session), flt)
     return int((await session.execute(stmt)).scalar_one())
 
 
