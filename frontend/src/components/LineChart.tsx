@@ -84,11 +84,17 @@ export function LineChart({
   label,
   color = "var(--accent)",
   series,
+  domain,
+  markers = false,
 }: {
   points?: Point[];
   label: string;
   color?: string;
   series?: Series[];
+  /** Values the y axis always covers, e.g. a scorer's whole range (0 to 1). */
+  domain?: [number, number];
+  /** A dot on every point: for sparse measurements (held-out evaluations every few steps). */
+  markers?: boolean;
 }) {
   const titleId = useId();
   const [hover, setHover] = useState<number | null>(null);
@@ -108,7 +114,7 @@ export function LineChart({
     if (!lines.length) return null;
     const all = lines.flatMap((s) => s.points);
     const steps = [...new Set(all.map((p) => p.step))].sort((a, b) => a - b);
-    const values = all.map((p) => p.value);
+    const values = [...all.map((p) => p.value), ...(domain ?? [])];
     const xTicks = niceTicks(steps[0]!, steps[steps.length - 1]!, 6);
     const yTicks = niceTicks(Math.min(...values), Math.max(...values), 4);
     const x0 = Math.min(xTicks[0]!, steps[0]!);
@@ -131,7 +137,7 @@ export function LineChart({
       sy,
       paths,
     };
-  }, [lines]);
+  }, [lines, domain]);
 
   if (!layout) {
     return (
@@ -217,9 +223,11 @@ export function LineChart({
         {lines.map((s, i) => (
           <g key={s.label}>
             <path d={layout.paths[i]} fill="none" stroke={s.color} strokeWidth={2} strokeLinejoin="round" strokeLinecap="round" />
-            {s.points.length === 1 ? (
-              <circle cx={layout.sx(s.points[0]!.step)} cy={layout.sy(s.points[0]!.value)} r={3.5} fill={s.color} />
-            ) : null}
+            {markers || s.points.length === 1
+              ? s.points.map((p) => (
+                  <circle key={p.step} className="chart-marker" cx={layout.sx(p.step)} cy={layout.sy(p.value)} r={3.5} fill={s.color} />
+                ))
+              : null}
           </g>
         ))}
         {activeStep !== null ? (

@@ -1,6 +1,6 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { ROLLOUT_STEPS, rolloutStep } from "../test/rollouts";
+import { ROLLOUT_STEPS, rolloutStep, SCORERS } from "../test/rollouts";
 import { mockApi, renderRoute } from "../test/utils";
 import { RunPage } from "./RunPage";
 
@@ -33,6 +33,7 @@ const GRPO = {
   status: "succeeded",
   finished_at: "2025-01-02T11:00:00Z",
   parent_run_id: RUN.id,
+  config: { training: { learning_rate: 0.0001 }, rewards: { answer_match: 1, format_exact: 1 } },
 };
 
 /** What the GRPO trainer reports at steps 0 and 10, with held-out scores at step 10. */
@@ -42,7 +43,8 @@ function grpoMetrics() {
   const items = [
     ...at(0, { loss: 0.02, kl: 0, "reward/total": 1.1, "reward/answer_match": 0.3, "reward/format_exact": 0.5, "groups/no_signal": 0.5, "completion/mean_tokens": 180 }),
     ...at(10, { loss: 0.01, kl: 0.004, "reward/total": 2.4, "reward/answer_match": 0.7, "reward/format_exact": 1, "groups/no_signal": 0.25, "completion/mean_tokens": 150 }),
-    ...at(10, { "eval/answer_match": 0.6, "eval/format_exact": 0.9 }),
+    ...at(0, { "eval/answer_match": 0.067, "eval/format_exact": 0.9 }),
+    ...at(10, { "eval/answer_match": 0.06, "eval/format_exact": 0.9 }),
   ];
   return { names: [...new Set(items.map((i) => i.name))].sort(), items };
 }
@@ -67,7 +69,9 @@ describe("RunPage", () => {
       "learning_rate: 1 points, from 1.0e-4 at step 0 to 1.0e-4 at step 0.",
     ]);
     expect(screen.getByText("updating every few seconds")).toBeInTheDocument();
-    expect(screen.getByRole("link", { name: /gsm8k-sft-1/ })).toHaveAttribute("href", "/datasets/gsm8k-sft-1");
+    for (const link of screen.getAllByRole("link", { name: /gsm8k-sft-1/ })) {
+      expect(link).toHaveAttribute("href", "/datasets/gsm8k-sft-1");
+    }
     expect(screen.getByRole("region", { name: "Config (resolved)" })).toHaveTextContent('"learning_rate": 0.0001');
   });
 
@@ -87,11 +91,24 @@ describe("RunPage", () => {
       "GET /api/runs/:id/metrics": () => grpoMetrics(),
       "GET /api/runs/:id/rollouts": () => ROLLOUT_STEPS,
       "GET /api/runs/:id/rollouts/:step": (r) => rolloutStep(Number(r.path.split("/").pop())),
+      "GET /api/scorers": () => SCORERS,
     });
     renderRoute(<RunPage />, { path: `/runs/${GRPO.id}`, pattern: "/runs/:id" });
     expect(await screen.findByText("GRPO")).toBeInTheDocument();
-    expect(await screen.findByRole("link", { name: "gemma-sft" })).toHaveAttribute("href", `/runs/${RUN.id}`);
-    expect(screen.getByText(/started from/)).toBeInTheDocument();
+
+    // Above everything: did it work? The reward and each held-out score, first to last.
+    const outcome = await screen.findByRole("region", { name: "Did it work?" });
+    await waitFor(() => expect(outcome).toHaveTextContent("Mean reward (training)1.1 → 2.4 ▲ +1.3 (better) step 0 → 10 · of 2"));
+    expect(outcome).toHaveTextContent("Held-out answer_match0.067 → 0.06 ▼ −0.007 (worse) step 0 → 10 · of 1");
+    expect(outcome).toHaveTextContent("Held-out format_exact0.9 → 0.9 ±0 (no change)");
+    expect(within(outcome).getByRole("link", { name: "evaluations of its checkpoints" })).toHaveAttribute(
+      "href",
+      `/evaluations?run=${GRPO.id}`,
+    );
+    for (const link of await screen.findAllByRole("link", { name: "gemma-sft" })) {
+      expect(link).toHaveAttribute("href", `/runs/${RUN.id}`);
+    }
+    expect(screen.getAllByText(/started from/).length).toBeGreaterThan(0);
 
     const rewards = await screen.findByRole("img", { name: /^rewards: / });
     const summary = rewards.querySelector("title")?.textContent ?? "";
@@ -103,10 +120,15 @@ describe("RunPage", () => {
     }
     expect(screen.getByText("KL divergence from the reference model")).toBeInTheDocument();
 
+    // Held-out scores: a chart each, on the scorer's whole range (0 to 1), a dot per evaluation.
     const heldOut = screen.getByRole("region", { name: "Held-out evaluation" });
-    const evalChart = within(heldOut).getByRole("img", { name: /^held-out scores: / });
-    expect(evalChart.querySelector("title")?.textContent).toContain("eval/answer_match: 1 points, from 0.6 at step 10");
-    expect(screen.queryByRole("img", { name: /^eval\/answer_match/ })).not.toBeInTheDocument();
+    const evalChart = within(heldOut).getByRole("img", { name: /^eval\/answer_match: / });
+    expect(evalChart.querySelector("title")?.textContent).toBe("eval/answer_match: 2 points, from 0.067 at step 0 to 0.06 at step 10.");
+    expect(evalChart.querySelectorAll("circle.chart-marker")).toHaveLength(2);
+    const yTicks = [...evalChart.querySelectorAll("text.chart-tick")].map((t) => t.textContent);
+    expect(yTicks).toContain("0");
+    expect(yTicks).toContain("1");
+    expect(within(heldOut).getByRole("img", { name: /^eval\/format_exact: / })).toBeInTheDocument();
 
     const rollouts = screen.getByRole("region", { name: "Rollouts" });
     expect(await within(rollouts).findByRole("region", { name: "Group 0" })).toHaveTextContent("A farmer has 76 sheep");
@@ -141,5 +163,31 @@ describe("RunPage", () => {
     expect(screen.queryByRole("region", { name: "Rollouts" })).not.toBeInTheDocument();
     expect(screen.queryByRole("region", { name: "Held-out evaluation" })).not.toBeInTheDocument();
     expect(api.calls.some((c) => c.path.endsWith("/rollouts"))).toBe(false);
+  });
+
+  it("leaves the GRPO-only config out of an SFT run, and says what a chart shows", async () => {
+    mockApi({
+      "GET /api/runs/:id": () => ({
+        ...RUN,
+        status: "succeeded",
+        config: { training: { learning_rate: 0.0001 }, grpo: { num_generations: 4 }, rollout: {}, rewards: { answer_match: 1 } },
+      }),
+      "GET /api/runs/:id/metrics": () => ({
+        names: ["loss"],
+        items: [
+          { step: 0, name: "loss", value: 2, time: RUN.created_at },
+          { step: 5, name: "loss", value: 1.5, time: RUN.created_at },
+        ],
+      }),
+    });
+    renderRoute(<RunPage />, { path: `/runs/${RUN.id}`, pattern: "/runs/:id" });
+    const config = await screen.findByRole("region", { name: "Config (resolved)" });
+    expect(config).toHaveTextContent('"learning_rate": 0.0001');
+    expect(config).not.toHaveTextContent("num_generations");
+    expect(config).toHaveTextContent("Left out: grpo, rollout, rewards");
+    const outcome = screen.getByRole("region", { name: "Did it work?" });
+    await waitFor(() => expect(outcome).toHaveTextContent("Training loss2 → 1.5 ▼ −0.5 (better)"));
+    expect(outcome).toHaveTextContent("No held-out evaluation during training");
+    expect(await screen.findByText(/Training loss: cross-entropy/)).toBeInTheDocument();
   });
 });

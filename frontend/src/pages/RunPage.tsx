@@ -6,9 +6,20 @@ import { EmptyState, ErrorState, LoadingState } from "../components/states";
 import { ACTIVE, duration, useRun } from "../features/runs/queries";
 import { RolloutBrowser } from "../features/runs/RolloutBrowser";
 import { RunMetrics } from "../features/runs/RunMetrics";
+import { RunOutcome } from "../features/runs/RunOutcome";
 import { RunKindBadge, RunStatusBadge } from "../features/runs/RunStatus";
 import { ApiError } from "../lib/api";
 import { formatScore, shortId } from "../lib/format";
+
+/** Config sections only `tunix-rt-train grpo` reads: an SFT run's page leaves them out. */
+const GRPO_ONLY = ["grpo", "rollout", "rewards"];
+
+/** The resolved config as it applies to the run's kind, and what was left out. */
+export function configForKind(kind: string, config: Record<string, unknown>): { shown: Record<string, unknown>; hidden: string[] } {
+  if (kind === "grpo") return { shown: config, hidden: [] };
+  const hidden = GRPO_ONLY.filter((k) => k in config);
+  return { shown: Object.fromEntries(Object.entries(config).filter(([k]) => !hidden.includes(k))), hidden };
+}
 
 function Json({ value }: { value: unknown }) {
   return <pre className="mono-block json-block">{JSON.stringify(value, null, 2)}</pre>;
@@ -26,6 +37,21 @@ function KeyValues({ values }: { values: Record<string, unknown> }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+function RunConfig({ kind, config }: { kind: string; config: Record<string, unknown> }) {
+  const { shown, hidden } = configForKind(kind, config);
+  return (
+    <>
+      {hidden.length ? (
+        <p className="muted small">
+          Left out: {hidden.map((k, i) => [i ? ", " : null, <code key={k}>{k}</code>])} (read by GRPO runs only; an SFT
+          run ignores them).
+        </p>
+      ) : null}
+      <Json value={shown} />
+    </>
   );
 }
 
@@ -102,12 +128,17 @@ export function RunPage() {
           <pre className="mono-block">{r.error}</pre>
         </div>
       ) : null}
+      <RunOutcome run={r} live={live} />
       <RunMetrics runId={r.id} live={live} />
       {r.kind === "grpo" ? <RolloutBrowser runId={r.id} live={live} /> : null}
       <div className="detail-grid">
         <div className="detail-main">
           <Card title="Config (resolved)" id="config">
-            {Object.keys(r.config).length ? <Json value={r.config} /> : <p className="muted">No config recorded.</p>}
+            {Object.keys(r.config).length ? (
+              <RunConfig kind={r.kind} config={r.config} />
+            ) : (
+              <p className="muted">No config recorded.</p>
+            )}
           </Card>
         </div>
         <div className="detail-side">

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { LineChart, type Point } from "../../components/LineChart";
 import { EmptyState, ErrorState, LoadingState } from "../../components/states";
 import { formatMetric } from "../../lib/format";
+import { useScorerRanges } from "../scores/queries";
 import { layoutMetrics, METRIC_TITLES } from "./metrics";
 import { seriesByName, useRunMetrics } from "./queries";
 
@@ -40,6 +41,7 @@ function LatestValues({ names, series }: { names: string[]; series: Map<string, 
  */
 export function RunMetrics({ runId, live }: { runId: string; live: boolean }) {
   const metrics = useRunMetrics(runId, live);
+  const ranges = useScorerRanges();
   if (metrics.isPending) return <LoadingState label="Loading metrics" rows={4} />;
   if (metrics.isError) return <ErrorState error={metrics.error} title="Could not load metrics" onRetry={() => void metrics.refetch()} />;
   const series = seriesByName(metrics.data.items);
@@ -75,18 +77,30 @@ export function RunMetrics({ runId, live }: { runId: string; live: boolean }) {
             Held-out evaluation
           </h2>
           <p className="muted small">
-            Scored on prompts the run does not train on, every few steps: whether training generalises.
+            Scored on prompts the run does not train on, every few steps (a dot per evaluation): whether training
+            generalises. Each scorer on its own axis, its whole range.
           </p>
-          <LatestValues names={held} series={series} />
           <div className="charts">
-            {layout.evalScores.length ? (
-              <ChartCard hint="Mean score per scorer on the held-out prompts.">
-                <LineChart label="held-out scores" series={lines(layout.evalScores)} />
-              </ChartCard>
-            ) : null}
+            {layout.evalScores.map((name, i) => {
+              const range = ranges.get(name.slice("eval/".length));
+              return (
+                <ChartCard
+                  key={name}
+                  hint={`Mean ${name.slice("eval/".length)} on the held-out prompts${range ? ` (${formatMetric(range.min)} to ${formatMetric(range.max)}; higher is better)` : ""}.`}
+                >
+                  <LineChart
+                    label={name}
+                    points={series.get(name)!}
+                    color={COLORS[i % COLORS.length]}
+                    domain={range ? [range.min, range.max] : undefined}
+                    markers
+                  />
+                </ChartCard>
+              );
+            })}
             {layout.evalLoss ? (
               <ChartCard hint={METRIC_TITLES["eval/loss"]}>
-                <LineChart label="eval/loss" points={series.get("eval/loss")!} color={COLORS[3]} />
+                <LineChart label="eval/loss" points={series.get("eval/loss")!} color={COLORS[3]} markers />
               </ChartCard>
             ) : null}
           </div>

@@ -34,8 +34,12 @@ export function layoutMetrics(names: string[]): MetricLayout {
 
 const GRPO_FIRST = ["kl", "groups/no_signal", "completion/mean_tokens", "reward/std"];
 
-/** What a metric the GRPO trainer reports means, for a chart's heading. */
+/** What a metric the trainers report means, for a chart's heading. */
 export const METRIC_TITLES: Record<string, string> = {
+  loss: "Training loss: cross-entropy of the answer tokens (SFT) or the policy loss (GRPO); lower is better",
+  learning_rate: "Learning rate of the optimiser at each step (warm-up, then the schedule)",
+  tokens_per_second: "Training throughput: real (non-padding) tokens per second",
+  step_s: "Seconds per training step, as measured by the trainer",
   kl: "KL divergence from the reference model",
   "groups/no_signal": "Prompt groups without learning signal (all rewards equal)",
   "completion/mean_tokens": "Mean completion length (tokens)",
