@@ -94,4 +94,25 @@ describe("TracePage", () => {
     });
     expect(await screen.findByText("Trace not found")).toBeInTheDocument();
   });
+
+  it("leads a rollout back to its run's step, names the run, and lays out the trainer's rewards", async () => {
+    const runId = "0190e7a1-0000-7000-8000-0000000000g1";
+    const source = "0190e7a1-0000-7000-8000-00000000bbbb";
+    renderTrace({
+      "GET /api/traces/:id": () => ({
+        ...TRACE_A,
+        source: "rollout",
+        run_id: runId,
+        metadata: { step: 15, group: 2, item_id: source, reward: 1, trainer_rewards: { format_exact: 1, answer_match: 0 } },
+      }),
+      "GET /api/runs/:id": () => ({ id: runId, name: "arith-grpo" }),
+    });
+    const back = await screen.findByRole("link", { name: /arith-grpo · rollouts of step 15/ });
+    expect(back).toHaveAttribute("href", `/runs/${runId}?step=15#rollouts`);
+    const details = screen.getByRole("region", { name: "Details" });
+    expect(within(details).getByRole("link", { name: "arith-grpo" })).toHaveAttribute("href", `/runs/${runId}`);
+    expect(within(details).getByRole("link", { name: source })).toHaveAttribute("href", `/traces/${source}`);
+    expect(details).not.toHaveTextContent("{");
+    expect(details.querySelector(".kv-nested")).toHaveTextContent("format_exact1answer_match0");
+  });
 });

@@ -6,12 +6,32 @@ import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/PageHeader";
 import { EmptyState, ErrorState, InlineError, LoadingState } from "../components/states";
 import { useToast } from "../components/Toasts";
+import { useRun } from "../features/runs/queries";
 import { HumanScoreForm, RunScorerForm, ScoreTable } from "../features/scores/ScorePanel";
 import { useDeleteTrace, useTrace } from "../features/traces/queries";
 import { AnswerPair, MetadataGrid, StepList } from "../features/traces/TraceContent";
 import { ApiError } from "../lib/api";
 import { shortId } from "../lib/format";
 import { latestByName } from "../lib/scores";
+
+/** Where a trace came from, when a run made it: a GRPO rollout (its step) or an evaluation. */
+export function traceOrigin(trace: { source: string; run_id?: string | null; metadata: Record<string, unknown> }):
+  | { kind: "rollout"; runId: string; step: number | null }
+  | { kind: "evaluation"; runId: string | null; evaluationId: string }
+  | null {
+  const step = trace.metadata["step"];
+  if (trace.source === "rollout" && trace.run_id) {
+    return { kind: "rollout", runId: trace.run_id, step: typeof step === "number" ? step : null };
+  }
+  const evaluation = trace.metadata["evaluation_id"];
+  if (typeof evaluation === "string") return { kind: "evaluation", runId: trace.run_id ?? null, evaluationId: evaluation };
+  return null;
+}
+
+function RunName({ id }: { id: string }) {
+  const run = useRun(id);
+  return <>{run.data?.name ?? `run ${shortId(id)}`}</>;
+}
 
 export function TracePage() {
   const { id = "" } = useParams();
@@ -60,11 +80,25 @@ export function TracePage() {
 
   const data = trace.data;
   const match = latestByName(data.scores).get("answer_match")?.value ?? null;
+  const origin = traceOrigin(data);
+  const originBack =
+    origin?.kind === "rollout" ? (
+      <Link to={`/runs/${origin.runId}${origin.step !== null ? `?step=${origin.step}` : ""}#rollouts`} className="crumb">
+        <Icon name="back" size={12} /> <RunName id={origin.runId} />
+        {origin.step !== null ? ` · rollouts of step ${origin.step}` : " · rollouts"}
+      </Link>
+    ) : origin?.kind === "evaluation" ? (
+      <Link to={`/evaluations/${origin.evaluationId}`} className="crumb">
+        <Icon name="back" size={12} /> Evaluation {shortId(origin.evaluationId)}
+      </Link>
+    ) : (
+      back
+    );
 
   return (
     <div className="page">
       <PageHeader
-        eyebrow={back}
+        eyebrow={originBack}
         title={
           <>
             Trace <span className="mono">{shortId(data.id)}</span>
@@ -135,8 +169,8 @@ export function TracePage() {
                 <div className="kv-row">
                   <dt>Run</dt>
                   <dd>
-                    <Link className="mono" to={`/runs/${data.run_id}`}>
-                      {data.run_id}
+                    <Link to={`/runs/${data.run_id}`}>
+                      <RunName id={data.run_id} />
                     </Link>
                   </dd>
                 </div>

@@ -1,5 +1,5 @@
-import { useId, useState } from "react";
-import { useSearchParams } from "react-router";
+import { useEffect, useId, useState } from "react";
+import { useLocation, useSearchParams } from "react-router";
 import { Card } from "../../components/bits";
 import { EmptyState, ErrorState, LoadingState } from "../../components/states";
 import { formatCount, formatMetric } from "../../lib/format";
@@ -75,6 +75,12 @@ export function RolloutBrowser({ runId, live }: { runId: string; live: boolean }
   const steps = useRolloutSteps(runId, live);
   const [search, setSearch] = useSearchParams();
   const id = useId();
+  const { hash } = useLocation();
+  const loaded = steps.isSuccess;
+  // Arriving from a rollout's trace (…?step=N#rollouts): bring the browser into view once drawn.
+  useEffect(() => {
+    if (loaded && hash === "#rollouts") document.getElementById("rollouts")?.scrollIntoView?.({ block: "start" });
+  }, [loaded, hash]);
   const body = (() => {
     if (steps.isPending) return <LoadingState label="Loading rollouts" rows={3} />;
     if (steps.isError) {

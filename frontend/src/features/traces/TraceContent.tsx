@@ -1,4 +1,6 @@
+import { Link } from "react-router";
 import type { Schemas } from "../../lib/api";
+import { ScoreValue } from "../scores/ScoreValue";
 
 type Step = Schemas["StepRead"];
 
@@ -57,6 +59,46 @@ export function AnswerPair({
   );
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An object of numbers (a rollout's `trainer_rewards`): one row each, scores coloured. */
+function isNumberMap(value: unknown): value is Record<string, number> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length > 0 &&
+    Object.values(value).every((v) => typeof v === "number")
+  );
+}
+
+function MetadataValue({ name, value }: { name: string; value: unknown }) {
+  if (typeof value === "string" && UUID.test(value)) {
+    // An id of something stored: the trace (item_id, source trace) or evaluation it names.
+    const to = name === "evaluation_id" ? `/evaluations/${value}` : `/traces/${value}`;
+    return (
+      <Link className="mono" to={to}>
+        {value}
+      </Link>
+    );
+  }
+  if (isNumberMap(value)) {
+    return (
+      <dl className="kv kv-nested">
+        {Object.entries(value).map(([key, v]) => (
+          <div key={key} className="kv-row">
+            <dt className="mono">{key}</dt>
+            <dd>
+              <ScoreValue name={key} value={v} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+    );
+  }
+  return <span className="mono">{typeof value === "string" ? value : JSON.stringify(value)}</span>;
+}
+
 export function MetadataGrid({ metadata }: { metadata: Record<string, unknown> }) {
   const entries = Object.entries(metadata);
   if (!entries.length) return <p className="muted">No metadata.</p>;
@@ -65,7 +107,9 @@ export function MetadataGrid({ metadata }: { metadata: Record<string, unknown> }
       {entries.map(([key, value]) => (
         <div key={key} className="kv-row">
           <dt>{key}</dt>
-          <dd className="mono">{typeof value === "string" ? value : JSON.stringify(value)}</dd>
+          <dd>
+            <MetadataValue name={key} value={value} />
+          </dd>
         </div>
       ))}
     </dl>
