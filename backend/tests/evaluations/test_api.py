@@ -65,6 +65,38 @@ async def test_evaluation_is_parsed_scored_and_summarised(client: AsyncClient) -
     assert [e["id"] for e in listed] == [evaluation["id"]]
 
 
+async def test_items_filtered_by_a_scorer_with_the_raw_response(client: AsyncClient) -> None:
+    answers = {item_id: _response(ref) for item_id, _, ref in QUESTIONS}
+    answers["q3"] = _response("5")
+    answers["q8"] = "no tags at all: 9 ✓ <b>"
+    evaluation = await _evaluate(client, "mixed", answers)
+    url = f"/api/evaluations/{evaluation['id']}/items"
+
+    wrong = (await client.get(url, params={"scorer": "answer_match", "max_value": 0})).json()
+    assert [i["item_id"] for i in wrong["items"]] == ["q3", "q8"]
+    assert wrong["matched"] == 2 and wrong["next_offset"] is None
+    assert wrong["items"][0]["response"] == answers["q3"]
+    assert wrong["items"][1]["response"] == answers["q8"]
+
+    # Pages of a filtered list: in evaluation order, each item once.
+    right = {"scorer": "answer_match", "min_value": 1, "limit": 3}
+    first = (await client.get(url, params=right)).json()
+    assert first["matched"] == 8 and first["next_offset"] == 3
+    rest = (await client.get(url, params={**right, "offset": 3, "limit": 10})).json()
+    ids = [i["item_id"] for i in first["items"] + rest["items"]]
+    assert ids == [q[0] for q in QUESTIONS if q[0] not in {"q3", "q8"}]
+    everything = (await client.get(url)).json()
+    assert everything["matched"] == 10
+
+    for bad in (
+        {"scorer": "no_such_scorer"},
+        {"max_value": 0},
+        {"scorer": "answer_match", "max_value": "nan"},
+    ):
+        response = await client.get(url, params=bad)
+        assert response.status_code == 422, (bad, response.text)
+
+
 async def test_compare_lists_fixed_and_broken_with_intervals(client: AsyncClient) -> None:
     run = (await client.post("/api/runs", json={"base_model": "tiny"})).json()
     before_answers = {item_id: _response("-1") for item_id, _, _ in QUESTIONS}

@@ -64,8 +64,15 @@ async def item_scores(
 
 
 async def page_items(
-    session: AsyncSession, evaluation_id: uuid.UUID, *, offset: int, limit: int
+    session: AsyncSession,
+    evaluation_id: uuid.UUID,
+    *,
+    offset: int,
+    limit: int,
+    item_ids: Sequence[str] | None = None,
 ) -> list[Any]:
+    """Items in evaluation order, with their trace's preview, answers and metadata (which holds
+    the raw response): the page at ``offset``, or exactly ``item_ids`` (at most a page)."""
     stmt = (
         select(
             EvaluationItem.item_id,
@@ -73,14 +80,27 @@ async def page_items(
             func.substr(Trace.prompt, 1, PREVIEW_CHARS).label("prompt_preview"),
             Trace.final_answer,
             Trace.reference_answer,
+            Trace.meta,
         )
         .join(Trace, Trace.id == EvaluationItem.trace_id)
         .where(EvaluationItem.evaluation_id == evaluation_id)
         .order_by(EvaluationItem.position)
-        .offset(offset)
-        .limit(limit)
     )
+    if item_ids is not None:
+        stmt = stmt.where(EvaluationItem.item_id.in_(list(item_ids)))
+    else:
+        stmt = stmt.offset(offset).limit(limit)
     return list((await session.execute(stmt)).all())
+
+
+async def item_order(session: AsyncSession, evaluation_id: uuid.UUID) -> list[str]:
+    """The evaluation's item ids in evaluation order."""
+    rows = await session.execute(
+        select(EvaluationItem.item_id)
+        .where(EvaluationItem.evaluation_id == evaluation_id)
+        .order_by(EvaluationItem.position)
+    )
+    return list(rows.scalars())
 
 
 async def trace_briefs(

@@ -69,5 +69,21 @@ async def items(
     evaluation_id: uuid.UUID,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    scorer: Annotated[
+        str | None,
+        Query(max_length=128, description="Keep the items whose score of this scorer is in range."),
+    ] = None,
+    min_value: Annotated[float | None, Query(allow_inf_nan=False)] = None,
+    max_value: Annotated[
+        float | None, Query(allow_inf_nan=False, description="e.g. answer_match, 0: wrong answers")
+    ] = None,
 ) -> EvaluationItemPage:
-    return await service.items(session, evaluation_id=evaluation_id, offset=offset, limit=limit)
+    return await service.items(
+        session,
+        evaluation_id=evaluation_id,
+        offset=offset,
+        limit=limit,
+        scorer=scorer,
+        min_value=min_value,
+        max_value=max_value,
+    )

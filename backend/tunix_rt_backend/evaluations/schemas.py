@@ -91,11 +91,13 @@ class EvaluationItemRead(BaseModel):
     prompt_preview: str
     final_answer: str
     reference_answer: str | None
+    response: str | None = Field(description="The model's raw generated text, as it was sent.")
     scores: dict[str, float]
 
 
 class EvaluationItemPage(BaseModel):
     items: list[EvaluationItemRead]
+    matched: int = Field(description="Items the filter keeps (all of them without one).")
     next_offset: int | None
 
 

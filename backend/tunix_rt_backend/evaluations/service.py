@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tunix_rt_backend.contracts.completions import completion_trace
 from tunix_rt_backend.contracts.scorers import Scorer
 from tunix_rt_backend.contracts.stats import mean_interval, paired_mean_delta
-from tunix_rt_backend.contracts.trace import TraceContent
+from tunix_rt_backend.contracts.trace import RESPONSE_METADATA_KEY, TraceContent
 from tunix_rt_backend.db import utcnow
-from tunix_rt_backend.errors import NotFound
+from tunix_rt_backend.errors import Invalid, NotFound
 from tunix_rt_backend.evaluations import repository as repo
 from tunix_rt_backend.evaluations.models import Evaluation
 from tunix_rt_backend.evaluations.schemas import (
@@ -148,12 +148,46 @@ async def list_(session: AsyncSession, *, run_id: uuid.UUID | None, limit: int) 
     return EvaluationList(items=[to_read(e) for e in evaluations])
 
 
+def _within(value: float | None, low: float | None, high: float | None) -> bool:
+    if value is None:
+        return False
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
 async def items(
-    session: AsyncSession, *, evaluation_id: uuid.UUID, offset: int, limit: int
+    session: AsyncSession,
+    *,
+    evaluation_id: uuid.UUID,
+    offset: int,
+    limit: int,
+    scorer: str | None = None,
+    min_value: float | None = None,
+    max_value: float | None = None,
 ) -> EvaluationItemPage:
-    await _get(session, evaluation_id)
-    rows = await repo.page_items(session, evaluation_id, offset=offset, limit=limit + 1)
+    """A page of items in evaluation order; with ``scorer``, only those whose score of it lies
+    in [``min_value``, ``max_value``] (e.g. ``answer_match`` at most 0: the wrong answers)."""
+    evaluation = await _get(session, evaluation_id)
+    if scorer is None and (min_value is not None or max_value is not None):
+        raise Invalid("min_value and max_value need scorer: the scorer whose value they bound.")
+    if scorer is not None and scorer not in evaluation.scorers:
+        raise Invalid(
+            f"This evaluation was not scored with {scorer!r}; its scorers are "
+            f"{', '.join(evaluation.scorers)}.",
+            details={"scorers": list(evaluation.scorers)},
+        )
     scores = await repo.item_scores(session, evaluation_id)
+    if scorer is None:
+        matched = evaluation.item_count
+        rows = await repo.page_items(session, evaluation_id, offset=offset, limit=limit + 1)
+    else:
+        wanted = [
+            item_id
+            for item_id in await repo.item_order(session, evaluation_id)
+            if _within(scores[item_id][1].get(scorer), min_value, max_value)
+        ]
+        matched = len(wanted)
+        chosen = wanted[offset : offset + limit + 1]
+        rows = await repo.page_items(session, evaluation_id, offset=0, limit=0, item_ids=chosen)
     more = len(rows) > limit
     return EvaluationItemPage(
         items=[
@@ -163,12 +197,19 @@ async def items(
                 prompt_preview=row.prompt_preview,
                 final_answer=row.final_answer,
                 reference_answer=row.reference_answer,
+                response=_response(row.meta),
                 scores=scores[row.item_id][1],
             )
             for row in rows[:limit]
         ],
+        matched=matched,
         next_offset=offset + limit if more else None,
     )
+
+
+def _response(metadata: dict[str, Any]) -> str | None:
+    value = metadata.get(RESPONSE_METADATA_KEY)
+    return value if isinstance(value, str) else None
 
 
 async def compare(

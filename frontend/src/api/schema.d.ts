@@ -1057,6 +1057,11 @@ export interface components {
         EvaluationItemPage: {
             /** Items */
             items: components["schemas"]["EvaluationItemRead"][];
+            /**
+             * Matched
+             * @description Items the filter keeps (all of them without one).
+             */
+            matched: number;
             /** Next Offset */
             next_offset: number | null;
         };
@@ -1070,6 +1075,11 @@ export interface components {
             prompt_preview: string;
             /** Reference Answer */
             reference_answer: string | null;
+            /**
+             * Response
+             * @description The model's raw generated text, as it was sent.
+             */
+            response: string | null;
             /** Scores */
             scores: {
                 [key: string]: number;
@@ -2857,7 +2867,12 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description e.g. answer_match, 0: wrong answers */
+                max_value?: number | null;
+                min_value?: number | null;
                 offset?: number;
+                /** @description Keep the items whose score of this scorer is in range. */
+                scorer?: string | null;
             };
             header?: never;
             path: {

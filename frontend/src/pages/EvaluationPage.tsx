@@ -1,18 +1,48 @@
-import { Link, useParams } from "react-router";
+import { useId } from "react";
+import { Link, useParams, useSearchParams } from "react-router";
 import { Card, Time } from "../components/bits";
 import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/PageHeader";
 import { EmptyState, ErrorState, LoadingState } from "../components/states";
 import { domainOf, IntervalBar } from "../features/evaluations/Interval";
-import { useEvaluation, useEvaluationItems } from "../features/evaluations/queries";
+import { useEvaluation, useEvaluationItems, type ItemFilter } from "../features/evaluations/queries";
+import { ResponseText } from "../features/runs/RolloutGroup";
+import { useScorerRanges } from "../features/scores/queries";
+import type { ScoreRange } from "../lib/scores";
 import { ApiError } from "../lib/api";
 import { formatCount, formatScore, shortId } from "../lib/format";
 import { ScoreValue } from "../features/scores/ScoreValue";
 
+/** The item filters offered for an evaluation's scorers: each at its worst and at its best. */
+export function itemFilters(scorers: string[], ranges: Map<string, ScoreRange>): { key: string; label: string; filter: ItemFilter }[] {
+  return scorers.flatMap((scorer) => {
+    const range = ranges.get(scorer);
+    if (!range) return [];
+    const answer = scorer === "answer_match";
+    return [
+      {
+        key: `${scorer}:worst`,
+        label: answer ? "Wrong answers (answer_match 0)" : `${scorer} at its worst (${formatScore(range.min)})`,
+        filter: { scorer, max_value: range.min },
+      },
+      {
+        key: `${scorer}:best`,
+        label: answer ? "Right answers (answer_match 1)" : `${scorer} at its best (${formatScore(range.max)})`,
+        filter: { scorer, min_value: range.max },
+      },
+    ];
+  });
+}
+
 export function EvaluationPage() {
   const { id = "" } = useParams();
   const evaluation = useEvaluation(id);
-  const items = useEvaluationItems(id);
+  const ranges = useScorerRanges();
+  const [search, setSearch] = useSearchParams();
+  const showId = useId();
+  const filters = itemFilters(evaluation.data?.scorers ?? [], ranges);
+  const shown = filters.find((f) => f.key === search.get("show")) ?? null;
+  const items = useEvaluationItems(id, shown?.filter ?? null);
   const back = (
     <Link to="/evaluations" className="crumb">
       <Icon name="back" size={12} /> Evaluations
@@ -96,13 +126,39 @@ export function EvaluationPage() {
       <section className="card card-flush" aria-label="Items">
         <div className="card-header">
           <h2 className="card-title">Items</h2>
+          {filters.length ? (
+            <div className="field inline-field">
+              <label htmlFor={showId}>Show</label>
+              <select
+                id={showId}
+                value={shown?.key ?? ""}
+                onChange={(event) =>
+                  setSearch(
+                    (params) => {
+                      if (event.target.value) params.set("show", event.target.value);
+                      else params.delete("show");
+                      return params;
+                    },
+                    { replace: true },
+                  )
+                }
+              >
+                <option value="">All items</option>
+                {filters.map((f) => (
+                  <option key={f.key} value={f.key}>
+                    {f.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
         </div>
         {items.isPending ? (
           <LoadingState label="Loading items" />
         ) : items.isError ? (
           <ErrorState error={items.error} onRetry={() => void items.refetch()} />
         ) : rows.length === 0 ? (
-          <EmptyState title="No items" />
+          <EmptyState title={shown ? "No item matches" : "No items"}>{shown ? `None of the ${formatCount(e.item_count)} items: ${shown.label.toLowerCase()}.` : null}</EmptyState>
         ) : (
           <>
             <div className="table-wrap">
@@ -113,6 +169,7 @@ export function EvaluationPage() {
                     <th scope="col">Prompt</th>
                     <th scope="col">Answer</th>
                     <th scope="col">Reference</th>
+                    <th scope="col">Model output</th>
                     {scorers.map((s) => (
                       <th key={s} scope="col" className="num">{s}</th>
                     ))}
@@ -127,6 +184,16 @@ export function EvaluationPage() {
                       <td className="col-prompt">{item.prompt_preview}</td>
                       <td className="mono">{item.final_answer || "—"}</td>
                       <td className="mono">{item.reference_answer ?? "—"}</td>
+                      <td className="col-response">
+                        {item.response !== null && item.response !== undefined ? (
+                          <details>
+                            <summary>raw ({formatCount(item.response.length)} chars)</summary>
+                            <ResponseText text={item.response} />
+                          </details>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
                       {scorers.map((s) => (
                         <td key={s} className="num">
                           <ScoreValue name={s} value={item.scores[s]} />
@@ -139,7 +206,8 @@ export function EvaluationPage() {
             </div>
             <div className="table-footer">
               <span className="muted">
-                Showing {formatCount(rows.length)} of {formatCount(e.item_count)}
+                Showing {formatCount(rows.length)} of {formatCount(items.data?.pages[0]?.matched ?? e.item_count)}
+                {shown ? ` (${shown.label.toLowerCase()}; ${formatCount(e.item_count)} items in all)` : ""}
               </span>
               {items.hasNextPage ? (
                 <button type="button" className="btn" onClick={() => void items.fetchNextPage()} disabled={items.isFetchingNextPage}>

@@ -19,14 +19,24 @@ export function useEvaluation(id: string) {
   });
 }
 
-export function useEvaluationItems(id: string) {
+/** Items whose score of `scorer` lies in [min_value, max_value] (e.g. the wrong answers). */
+export interface ItemFilter {
+  scorer: string;
+  min_value?: number;
+  max_value?: number;
+}
+
+/** Items per page: a screenful or two, each with its raw output a click away. */
+export const ITEMS_PAGE = 50;
+
+export function useEvaluationItems(id: string, filter: ItemFilter | null = null) {
   return useInfiniteQuery({
-    queryKey: ["evaluations", "items", id],
+    queryKey: ["evaluations", "items", id, filter],
     initialPageParam: 0,
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET("/api/evaluations/{evaluation_id}/items", {
-          params: { path: { evaluation_id: id }, query: { offset: pageParam, limit: 100 } },
+          params: { path: { evaluation_id: id }, query: { offset: pageParam, limit: ITEMS_PAGE, ...(filter ?? {}) } },
           signal,
         }),
       ),
