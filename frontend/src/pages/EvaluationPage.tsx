@@ -10,8 +10,9 @@ import { ResponseText } from "../features/runs/RolloutGroup";
 import { useScorerRanges } from "../features/scores/queries";
 import type { ScoreRange } from "../lib/scores";
 import { ApiError } from "../lib/api";
-import { formatCount, formatScore, shortId } from "../lib/format";
+import { formatCount, formatScore } from "../lib/format";
 import { ScoreValue } from "../features/scores/ScoreValue";
+import { RunName } from "../features/runs/RunName";
 
 /** The item filters offered for an evaluation's scorers: each at its worst and at its best. */
 export function itemFilters(scorers: string[], ranges: Map<string, ScoreRange>): { key: string; label: string; filter: ItemFilter }[] {
@@ -84,7 +85,7 @@ export function EvaluationPage() {
             <span className="mono">{e.model}</span>
             {e.run_id ? (
               <Link to={`/runs/${e.run_id}`} className="mono">
-                run {shortId(e.run_id)}
+                <RunName id={e.run_id} />
               </Link>
             ) : null}
             {e.dataset_key ? <span className="mono">{e.dataset_key}{e.split ? ` · ${e.split}` : ""}</span> : null}

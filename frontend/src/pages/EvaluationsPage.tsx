@@ -5,7 +5,8 @@ import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/PageHeader";
 import { EmptyState, ErrorState, LoadingState } from "../components/states";
 import { useEvaluations, type Evaluation } from "../features/evaluations/queries";
-import { formatCount, formatScore, shortId } from "../lib/format";
+import { formatCount, formatScore } from "../lib/format";
+import { RunName } from "../features/runs/RunName";
 
 const KEY_SCORER = "answer_match";
 
@@ -53,7 +54,7 @@ export function EvaluationsPage() {
         subtitle={
           runId ? (
             <span>
-              Of run <Link to={`/runs/${runId}`} className="mono">{shortId(runId)}</Link> ·{" "}
+              Of <Link to={`/runs/${runId}`}><RunName id={runId} /></Link> ·{" "}
               <Link to="/evaluations">show all</Link>
             </span>
           ) : (
@@ -135,7 +136,7 @@ export function EvaluationsPage() {
                         <>
                           {" "}
                           <Link to={`/runs/${e.run_id}`}>
-                            <Badge tone="accent">run {shortId(e.run_id)}</Badge>
+                            <Badge tone="accent"><RunName id={e.run_id} /></Badge>
                           </Link>
                         </>
                       ) : null}

@@ -10,6 +10,7 @@ import { RunOutcome } from "../features/runs/RunOutcome";
 import { RunKindBadge, RunStatusBadge } from "../features/runs/RunStatus";
 import { ApiError } from "../lib/api";
 import { formatScore, shortId } from "../lib/format";
+import { RunName } from "../features/runs/RunName";
 
 /** Config sections only `tunix-rt-train grpo` reads: an SFT run's page leaves them out. */
 const GRPO_ONLY = ["grpo", "rollout", "rewards"];
@@ -57,11 +58,12 @@ function RunConfig({ kind, config }: { kind: string; config: Record<string, unkn
 
 /** "started from <parent run>": the run whose checkpoint this one trained on. */
 function ParentRun({ id }: { id: string }) {
-  const parent = useRun(id);
   return (
     <span className="parent-run">
       started from{" "}
-      <Link to={`/runs/${id}`}>{parent.data ? (parent.data.name ?? `run ${shortId(id)}`) : `run ${shortId(id)}`}</Link>
+      <Link to={`/runs/${id}`}>
+        <RunName id={id} />
+      </Link>
     </span>
   );
 }

@@ -6,7 +6,7 @@ import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/PageHeader";
 import { EmptyState, ErrorState, InlineError, LoadingState } from "../components/states";
 import { useToast } from "../components/Toasts";
-import { useRun } from "../features/runs/queries";
+import { RunName } from "../features/runs/RunName";
 import { HumanScoreForm, RunScorerForm, ScoreTable } from "../features/scores/ScorePanel";
 import { useDeleteTrace, useTrace } from "../features/traces/queries";
 import { AnswerPair, MetadataGrid, StepList } from "../features/traces/TraceContent";
@@ -26,11 +26,6 @@ export function traceOrigin(trace: { source: string; run_id?: string | null; met
   const evaluation = trace.metadata["evaluation_id"];
   if (typeof evaluation === "string") return { kind: "evaluation", runId: trace.run_id ?? null, evaluationId: evaluation };
   return null;
-}
-
-function RunName({ id }: { id: string }) {
-  const run = useRun(id);
-  return <>{run.data?.name ?? `run ${shortId(id)}`}</>;
 }
 
 export function TracePage() {

@@ -1,11 +1,12 @@
 import type { ReactNode } from "react";
 import { Link } from "react-router";
 import type { Point } from "../../components/LineChart";
-import { formatDelta, formatMetric, shortId } from "../../lib/format";
+import { formatDelta, formatMetric } from "../../lib/format";
 import { weightedRange, type ScoreRange } from "../../lib/scores";
 import { useScorerRanges } from "../scores/queries";
 import { ScoreValue } from "../scores/ScoreValue";
-import { seriesByName, useRun, useRunMetrics, type Run } from "./queries";
+import { seriesByName, useRunMetrics, type Run } from "./queries";
+import { RunName } from "./RunName";
 
 /** A measure from its first point to its last: the change, and whether that is for the better. */
 export interface Change {
@@ -91,8 +92,11 @@ function ChangeRow({ change }: { change: Change }) {
 }
 
 function ParentLink({ id }: { id: string }) {
-  const parent = useRun(id);
-  return <Link to={`/runs/${id}`}>{parent.data?.name ?? `run ${shortId(id)}`}</Link>;
+  return (
+    <Link to={`/runs/${id}`}>
+      <RunName id={id} />
+    </Link>
+  );
 }
 
 /**

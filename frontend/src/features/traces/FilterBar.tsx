@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Icon } from "../../components/Icon";
 import { shortId } from "../../lib/format";
+import { RunName } from "../runs/RunName";
 import {
   EMPTY_FILTERS,
   formatMetadata,
@@ -212,7 +213,7 @@ export function ActiveFilters({
   filters: TraceFilters;
   onChange: (filters: TraceFilters) => void;
 }) {
-  const chips: { key: string; label: string; remove: () => TraceFilters }[] = [];
+  const chips: { key: string; label: string; shown?: ReactNode; remove: () => TraceFilters }[] = [];
   if (filters.q) chips.push({ key: "q", label: `text: “${filters.q}”`, remove: () => ({ ...filters, q: "" }) });
   if (filters.source)
     chips.push({ key: "source", label: `source: ${filters.source}`, remove: () => ({ ...filters, source: "" }) });
@@ -249,13 +250,19 @@ export function ActiveFilters({
       remove: () => ({ ...filters, createdBefore: "" }),
     });
   if (filters.runId)
-    chips.push({ key: "run", label: `run ${shortId(filters.runId)}`, remove: () => ({ ...filters, runId: "" }) });
+    chips.push({
+      key: "run",
+      label: `run ${shortId(filters.runId)}`,
+      // The run's name where it has one (the short id stays in the button's label).
+      shown: <RunName id={filters.runId} />,
+      remove: () => ({ ...filters, runId: "" }),
+    });
   if (!chips.length) return null;
   return (
     <ul className="chips" aria-label="Active filters">
       {chips.map((chip) => (
         <li key={chip.key} className="chip">
-          <span>{chip.label}</span>
+          <span>{chip.shown ?? chip.label}</span>
           <button type="button" aria-label={`Remove filter ${chip.label}`} onClick={() => onChange(chip.remove())}>
             <Icon name="close" size={12} />
           </button>
