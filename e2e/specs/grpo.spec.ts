@@ -24,7 +24,14 @@ test.describe("a GRPO run", () => {
       await expect(page.getByRole("img", { name: new RegExp(`^${name}: 21 points`) })).toBeVisible();
     }
     const heldOut = page.getByRole("region", { name: "Held-out evaluation" });
-    await expect(heldOut.getByRole("img", { name: /^held-out scores: eval\/answer_match: 5 points/ })).toBeVisible();
+    await expect(heldOut.getByRole("img", { name: /^eval\/answer_match: 5 points/ })).toBeVisible();
+    await expect(heldOut.getByRole("img", { name: /^eval\/answer_match: 5 points/ }).locator("circle.chart-marker")).toHaveCount(5);
+
+    // Above the charts: did it work? The reward and each held-out score, first to last.
+    const outcome = page.getByRole("region", { name: "Did it work?" });
+    await expect(outcome).toContainText("Mean reward (training)");
+    await expect(outcome).toContainText("Held-out answer_match");
+    await expect(outcome).toContainText("step 0 → 100");
 
     // The rollout browser opens the newest step; its groups show their completions side by side.
     const rollouts = page.getByRole("region", { name: "Rollouts" });

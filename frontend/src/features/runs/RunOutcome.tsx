@@ -6,7 +6,6 @@ import { weightedRange, type ScoreRange } from "../../lib/scores";
 import { useScorerRanges } from "../scores/queries";
 import { ScoreValue } from "../scores/ScoreValue";
 import { seriesByName, useRunMetrics, type Run } from "./queries";
-import { RunName } from "./RunName";
 
 /** A measure from its first point to its last: the change, and whether that is for the better. */
 export interface Change {
@@ -91,14 +90,6 @@ function ChangeRow({ change }: { change: Change }) {
   );
 }
 
-function ParentLink({ id }: { id: string }) {
-  return (
-    <Link to={`/runs/${id}`}>
-      <RunName id={id} />
-    </Link>
-  );
-}
-
 /**
  * "Did it work?", above everything else on a run's page: the training signal (GRPO: the mean
  * reward; SFT: the loss) and every held-out measure from the first evaluation to the last, each
@@ -108,26 +99,12 @@ export function RunOutcome({ run, live }: { run: Run; live: boolean }) {
   const metrics = useRunMetrics(run.id, live);
   const ranges = useScorerRanges();
   const changes = metrics.data ? runChanges(run, seriesByName(metrics.data.items), ranges) : [];
-  const links: ReactNode[] = [];
-  if (run.dataset_key) {
-    links.push(
-      <span key="dataset">
-        trained on <Link to={`/datasets/${encodeURIComponent(run.dataset_key)}`}>{run.dataset_key}</Link>
-      </span>,
-    );
-  }
-  if (run.parent_run_id) {
-    links.push(
-      <span key="parent">
-        started from <ParentLink id={run.parent_run_id} />
-      </span>,
-    );
-  }
-  links.push(
+  // The parent run and the dataset are in the page's header, just above.
+  const links: ReactNode[] = [
     <span key="evaluations">
       <Link to={`/evaluations?run=${run.id}`}>evaluations of its checkpoints</Link>
     </span>,
-  );
+  ];
   const held = changes.filter((c) => c.label.startsWith("Held-out"));
   return (
     <section className="card outcome" aria-labelledby="outcome-title">
