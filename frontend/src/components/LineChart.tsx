@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 
 export interface Point {
   step: number;
@@ -69,8 +69,29 @@ function describe(label: string, points: Point[]): string {
   return `${label}: ${points.length} points, from ${formatAxis(first.value)} at step ${first.step} to ${formatAxis(last.value)} at step ${last.step}`;
 }
 
-const W = 640;
+/** The drawing's width when its box cannot be measured (tests; before the first layout). */
+const DEFAULT_W = 640;
+const MIN_W = 280;
 const H = 220;
+
+/**
+ * The width of an element's box in CSS pixels, followed as it changes: a chart is drawn at its
+ * real width, so its labels stay 11 px on a phone instead of shrinking with a scaled drawing.
+ */
+function useBoxWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(DEFAULT_W);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver((entries) => {
+      const measured = Math.round(entries[0]?.contentRect.width ?? 0);
+      if (measured > 0) setWidth(Math.max(MIN_W, measured));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
 const PAD = { top: 12, right: 16, bottom: 28, left: 52 };
 const PALETTE = ["#4f46e5", "#0891b2", "#16a34a", "#d97706", "#db2777", "#7c3aed"];
 
@@ -97,6 +118,8 @@ export function LineChart({
   markers?: boolean;
 }) {
   const titleId = useId();
+  const box = useRef<HTMLElement>(null);
+  const W = useBoxWidth(box);
   const [hover, setHover] = useState<number | null>(null);
   const lines = useMemo(() => {
     const given = series ?? [{ label, points: points ?? [], color }];
@@ -115,7 +138,7 @@ export function LineChart({
     const all = lines.flatMap((s) => s.points);
     const steps = [...new Set(all.map((p) => p.step))].sort((a, b) => a - b);
     const values = [...all.map((p) => p.value), ...(domain ?? [])];
-    const xTicks = niceTicks(steps[0]!, steps[steps.length - 1]!, 6);
+    const xTicks = niceTicks(steps[0]!, steps[steps.length - 1]!, W < 480 ? 4 : 6);
     const yTicks = niceTicks(Math.min(...values), Math.max(...values), 4);
     const x0 = Math.min(xTicks[0]!, steps[0]!);
     const x1 = Math.max(xTicks[xTicks.length - 1]!, steps[steps.length - 1]!);
@@ -137,11 +160,11 @@ export function LineChart({
       sy,
       paths,
     };
-  }, [lines, domain]);
+  }, [lines, domain, W]);
 
   if (!layout) {
     return (
-      <figure className="chart chart-empty">
+      <figure className="chart chart-empty" ref={box}>
         <figcaption className="chart-title">{label}</figcaption>
         <p className="muted">No points yet.</p>
       </figure>
@@ -173,7 +196,7 @@ export function LineChart({
 
   const single = shown[0];
   return (
-    <figure className="chart">
+    <figure className="chart" ref={box}>
       <figcaption className="chart-title">
         <span>{label}</span>
         <span className="chart-latest mono">

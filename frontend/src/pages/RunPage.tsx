@@ -3,7 +3,7 @@ import { Card, CopyButton, Time } from "../components/bits";
 import { Icon } from "../components/Icon";
 import { PageHeader } from "../components/PageHeader";
 import { EmptyState, ErrorState, LoadingState } from "../components/states";
-import { ACTIVE, duration, useRun } from "../features/runs/queries";
+import { ACTIVE, duration, useRun, useRunMetrics } from "../features/runs/queries";
 import { RolloutBrowser } from "../features/runs/RolloutBrowser";
 import { RunMetrics } from "../features/runs/RunMetrics";
 import { RunOutcome } from "../features/runs/RunOutcome";
@@ -53,6 +53,23 @@ function RunConfig({ kind, config }: { kind: string; config: Record<string, unkn
       ) : null}
       <Json value={shown} />
     </>
+  );
+}
+
+/** "On this page": a long run page's sections, those it has. */
+function PageJumps({ runId, grpo, live }: { runId: string; grpo: boolean; live: boolean }) {
+  const metrics = useRunMetrics(runId, live);
+  const names = metrics.data?.names ?? [];
+  const held = names.some((n) => n.startsWith("eval/"));
+  const trained = names.some((n) => !n.startsWith("eval/"));
+  return (
+    <nav className="page-jumps" aria-label="On this page">
+      <a href="#outcome">Did it work?</a>
+      {trained ? <a href="#training">Training curves</a> : null}
+      {held ? <a href="#held-out">Held-out</a> : null}
+      {grpo ? <a href="#rollouts">Rollouts</a> : null}
+      <a href="#config">Config</a>
+    </nav>
   );
 }
 
@@ -130,6 +147,7 @@ export function RunPage() {
           <pre className="mono-block">{r.error}</pre>
         </div>
       ) : null}
+      <PageJumps runId={r.id} grpo={r.kind === "grpo"} live={live} />
       <RunOutcome run={r} live={live} />
       <RunMetrics runId={r.id} live={live} />
       {r.kind === "grpo" ? <RolloutBrowser runId={r.id} live={live} /> : null}

@@ -56,23 +56,31 @@ export function RunMetrics({ runId, live }: { runId: string; live: boolean }) {
   const training = [...layout.rewards, ...layout.others];
   const held = [...layout.evalScores, ...(layout.evalLoss ? [layout.evalLoss] : [])];
   const lines = (names: string[]) => names.map((name) => ({ label: name, points: series.get(name)! }));
+  const charts = layout.others.length + (layout.rewards.length ? 1 : 0);
   return (
     <>
-      <LatestValues names={training} series={series} />
-      <div className="charts" aria-live="off">
-        {layout.rewards.length ? (
-          <ChartCard hint="Mean reward of the step's completions: the weighted total and each reward scorer (unweighted).">
-            <LineChart label="rewards" series={lines(layout.rewards)} />
-          </ChartCard>
-        ) : null}
-        {layout.others.map((name, i) => (
-          <ChartCard key={name} hint={METRIC_TITLES[name]}>
-            <LineChart label={name} points={series.get(name)!} color={COLORS[i % COLORS.length]} />
-          </ChartCard>
-        ))}
-      </div>
+      <details className="section-details metric-section" id="training" open>
+        <summary>
+          <h2 className="section-title">
+            Training curves · {charts} {charts === 1 ? "chart" : "charts"}
+          </h2>
+        </summary>
+        <LatestValues names={training} series={series} />
+        <div className="charts" aria-live="off">
+          {layout.rewards.length ? (
+            <ChartCard hint="Mean reward of the step's completions: the weighted total and each reward scorer (unweighted).">
+              <LineChart label="rewards" series={lines(layout.rewards)} />
+            </ChartCard>
+          ) : null}
+          {layout.others.map((name, i) => (
+            <ChartCard key={name} hint={METRIC_TITLES[name]}>
+              <LineChart label={name} points={series.get(name)!} color={COLORS[i % COLORS.length]} />
+            </ChartCard>
+          ))}
+        </div>
+      </details>
       {held.length ? (
-        <section className="metric-section" aria-labelledby="held-out-title">
+        <section className="metric-section" id="held-out" aria-labelledby="held-out-title">
           <h2 className="section-title" id="held-out-title">
             Held-out evaluation
           </h2>

@@ -107,7 +107,7 @@ export function RunOutcome({ run, live }: { run: Run; live: boolean }) {
   ];
   const held = changes.filter((c) => c.label.startsWith("Held-out"));
   return (
-    <section className="card outcome" aria-labelledby="outcome-title">
+    <section className="card outcome" id="outcome" aria-labelledby="outcome-title">
       <h2 className="card-title" id="outcome-title">
         Did it work?
       </h2>
