@@ -94,14 +94,11 @@ CROSS JOIN LATERAL generate_series(0, d.trace_count - 1) AS g(n)
 JOIN traces t ON t.id = encode(substr(d.member_ids, g.n * 16 + 1, 16), 'hex')::uuid
 ORDER BY g.n
 """
-_SQLITE_MEMBERS = """
-WITH RECURSIVE d AS (SELECT member_ids, trace_count FROM datasets WHERE dataset_key = ?),
-g(n) AS (SELECT 0 FROM d WHERE trace_count > 0
-         UNION ALL SELECT n + 1 FROM g, d WHERE n + 1 < d.trace_count)
-SELECT t.id, t.prompt, t.steps, t.final_answer, t.reference_answer, t.metadata
-FROM g, d CROSS JOIN traces t ON t.id = lower(hex(substr(d.member_ids, g.n * 16 + 1, 16)))
-ORDER BY g.n
-"""
+# SQLite: the members' ids read from the dataset row, their rows fetched a chunk at a time by
+# primary key and written in manifest order (a join on substr() of the blob re-reads the blob for
+# every member: quadratic).
+_SQLITE_MEMBER_IDS = "SELECT member_ids, trace_count FROM datasets WHERE dataset_key = ?"
+_SQLITE_CHUNK = 500
 
 COUNT_CASES: tuple[tuple[str, dict[str, str], dict[str, str]], ...] = (
     ("min_score.answer_match=1 (57 %)", {"min_score.answer_match": "1"}, {}),
@@ -172,9 +169,21 @@ class Database:
     def _sqlite_export(self, key: str) -> tuple[int, int]:
         rows = size = 0
         with contextlib.closing(open_sqlite(self.url)) as db:
-            for r in db.execute(_SQLITE_MEMBERS, (key,)):
-                size += len(_line(r)) + 1
-                rows += 1
+            blob, count = db.execute(_SQLITE_MEMBER_IDS, (key,)).fetchone()
+            ids = [blob[16 * n : 16 * n + 16].hex() for n in range(count)]
+            for start in range(0, len(ids), _SQLITE_CHUNK):
+                chunk = ids[start : start + _SQLITE_CHUNK]
+                found = {
+                    r[0]: r
+                    for r in db.execute(
+                        "SELECT id, prompt, steps, final_answer, reference_answer, metadata "
+                        f"FROM traces WHERE id IN ({', '.join('?' * len(chunk))})",
+                        chunk,
+                    )
+                }
+                for trace_id in chunk:
+                    size += len(_line(found[trace_id])) + 1
+                    rows += 1
         return rows, size
 
 

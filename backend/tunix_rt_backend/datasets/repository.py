@@ -591,22 +591,49 @@ async def _members_postgresql(
                 ahead.exception()
 
 
+# SQLite: one page of members by primary key, as SQL text with positional parameters. Ids are
+# stored as 32 hex digits; steps and metadata as JSON text, decoded here by orjson (SQLAlchemy's
+# expanding IN and its per-value result processors cost more than SQLite's own work).
+_SQLITE_PAGE = (
+    "SELECT id, prompt, steps, final_answer, reference_answer, metadata FROM traces "
+    "WHERE id IN ({marks})"
+)
+
+
+def _dashed(hex_id: str) -> str:
+    """A 32-digit hex id in the UUID's usual form (what str(uuid.UUID(hex=...)) gives)."""
+    h = hex_id.lower()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 async def _members_sqlite(
     session: AsyncSession, key: str, count: int, wanted: int | None
 ) -> AsyncGenerator[Sequence[ExportRow]]:
-    columns = ("prompt", "steps", "final_answer", "reference_answer", "metadata")
+    connection = await session.connection()
+    loads = orjson.loads
     for start in range(0, count, STREAM_BATCH):
         stmt = select(
             func.substr(Dataset.member_ids, start * ID_BYTES + 1, STREAM_BATCH * ID_BYTES),
             func.substr(Dataset.member_splits, start + 1, STREAM_BATCH),
         ).where(Dataset.dataset_key == key)
         ids, splits = (await session.execute(stmt)).one()
+        ids = bytes(ids)
         chosen = [
-            uuid.UUID(bytes=bytes(ids[ID_BYTES * n : ID_BYTES * (n + 1)]))
+            ids[ID_BYTES * n : ID_BYTES * (n + 1)].hex()
             for n, byte in enumerate(bytes(splits))
             if wanted is None or byte == wanted
         ]
-        found = await lookup(session, chosen, columns)
-        page = [export_row((trace_id, *found[trace_id])) for trace_id in chosen]
+        if not chosen:
+            continue
+        sql = _SQLITE_PAGE.format(marks=", ".join("?" * len(chosen)))
+        result = await connection.exec_driver_sql(sql, tuple(chosen))
+        found: dict[str, Sequence[Any]] = {row[0].lower(): tuple(row) for row in result}
+        with gc_paused():  # a page of short-lived, acyclic objects: see gc_paused
+            page = []
+            for hex_id in chosen:
+                row = found[hex_id]  # a member is never deleted (hold_members)
+                steps = [step["content"] for step in loads(row[2])]
+                metadata = loads(row[5])
+                page.append(ExportRow(_dashed(hex_id), row[1], steps, row[3], row[4], metadata))
         if page:
             yield page
