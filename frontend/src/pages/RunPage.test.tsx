@@ -172,6 +172,27 @@ describe("RunPage", () => {
         status: "succeeded",
         config: { training: { learning_rate: 0.0001 }, grpo: { num_generations: 4 }, rollout: {}, rewards: { answer_match: 1 } },
       }),
+      "GET /api/scorers": () => SCORERS,
+      "GET /api/evaluations": (r) => ({
+        items:
+          r.query.get("run_id") === RUN.id
+            ? [
+                {
+                  id: "0190e7a1-0000-7000-8000-0000000000e9",
+                  name: "sft checkpoint on arith eval",
+                  model: "tiny",
+                  run_id: RUN.id,
+                  dataset_key: "arith-v1",
+                  split: "eval",
+                  scorers: ["answer_match"],
+                  item_count: 150,
+                  summary: { answer_match: { count: 150, mean: 0.4, ci_low: 0.32, ci_high: 0.48 } },
+                  config: {},
+                  created_at: RUN.created_at,
+                },
+              ]
+            : [],
+      }),
       "GET /api/runs/:id/metrics": () => ({
         names: ["loss"],
         items: [
@@ -188,6 +209,10 @@ describe("RunPage", () => {
     const outcome = screen.getByRole("region", { name: "Did it work?" });
     await waitFor(() => expect(outcome).toHaveTextContent("Training loss2 → 1.5 ▼ −0.5 (better)"));
     expect(outcome).toHaveTextContent("No held-out evaluation during training");
+    // The evaluation of its checkpoint, shown where one asks whether it worked.
+    const evaluation = await within(outcome).findByRole("link", { name: "sft checkpoint on arith eval" });
+    expect(evaluation).toHaveAttribute("href", "/evaluations/0190e7a1-0000-7000-8000-0000000000e9");
+    expect(evaluation.closest("li")).toHaveTextContent("150 items · eval answer_match 0.4 [0.32, 0.48]");
     expect(await screen.findByText(/Training loss: cross-entropy/)).toBeInTheDocument();
   });
 });

@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import type { Point } from "../../components/LineChart";
 import { formatDelta, formatMetric } from "../../lib/format";
 import { weightedRange, type ScoreRange } from "../../lib/scores";
+import { useEvaluations } from "../evaluations/queries";
 import { useScorerRanges } from "../scores/queries";
 import { ScoreValue } from "../scores/ScoreValue";
 import { seriesByName, useRunMetrics, type Run } from "./queries";
@@ -105,6 +106,7 @@ export function RunOutcome({ run, live }: { run: Run; live: boolean }) {
       <Link to={`/evaluations?run=${run.id}`}>evaluations of its checkpoints</Link>
     </span>,
   ];
+  const evaluations = useEvaluations(run.id);
   const held = changes.filter((c) => c.label.startsWith("Held-out"));
   return (
     <section className="card outcome" id="outcome" aria-labelledby="outcome-title">
@@ -127,6 +129,36 @@ export function RunOutcome({ run, live }: { run: Run; live: boolean }) {
           No held-out evaluation during training (set <code>eval.every_steps</code> and held-out records): only the
           training signal is shown, which says nothing about problems the model has not seen.
         </p>
+      ) : null}
+      {evaluations.data?.items.length ? (
+        <div className="outcome-evaluations">
+          <h3 className="subheading">Evaluations of its checkpoints</h3>
+          <ul className="link-list">
+            {evaluations.data.items.slice(0, 5).map((e) => {
+              const key = e.summary["answer_match"] ? "answer_match" : Object.keys(e.summary)[0];
+              const s = key ? e.summary[key] : undefined;
+              return (
+                <li key={e.id}>
+                  <Link to={`/evaluations/${e.id}`}>{e.name}</Link>{" "}
+                  <span className="muted small">
+                    {e.item_count} items{e.split ? ` · ${e.split}` : ""}
+                  </span>{" "}
+                  {key && s ? (
+                    <span className="small">
+                      <span className="mono">{key}</span> <ScoreValue name={key} value={s.mean} />
+                      {s.ci_low !== null && s.ci_high !== null ? (
+                        <span className="muted mono">
+                          {" "}
+                          [{formatMetric(s.ci_low)}, {formatMetric(s.ci_high)}]
+                        </span>
+                      ) : null}
+                    </span>
+                  ) : null}
+                </li>
+              );
+            })}
+          </ul>
+        </div>
       ) : null}
       <p className="outcome-links small">{links.map((l, i) => [i ? " · " : null, l])}</p>
     </section>
