@@ -25,3 +25,10 @@ e2e-chromium:
 
 test-e2e: install $(E2E)/node_modules/.installed e2e-chromium
 	cd $(E2E) && CHROMIUM_PATH=$(CHROMIUM) npx playwright test
+
+# The dashboard's screenshots in docs/screenshots, each page at 1440 px and at 390 px, from the
+# same specs and seed as `make test-e2e` (SQLite).
+.PHONY: screenshots
+screenshots: install $(E2E)/node_modules/.installed e2e-chromium
+	rm -rf docs/screenshots
+	cd $(E2E) && CHROMIUM_PATH=$(CHROMIUM) E2E_SCREENSHOTS_DIR=../docs/screenshots npx playwright test --project sqlite

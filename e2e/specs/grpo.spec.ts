@@ -67,5 +67,11 @@ test.describe("a GRPO run", () => {
     await expect(page).toHaveURL(new RegExp(`/traces/${seeded.rolloutTraceId}$`));
     await expect(page.getByText("rollout").first()).toBeVisible();
     await expect(page.getByRole("region", { name: "Prompt" })).toBeVisible();
+    // Back leads to the run, at the step the completion came from.
+    const back = page.getByRole("link", { name: /gemma3-1b-gsm8k-grpo · rollouts of step 100/ });
+    await expect(back).toHaveAttribute("href", `/runs/${seeded.grpoRunId}?step=100#rollouts`);
+    await shot("14-rollout-trace");
+    await back.click();
+    await expect(page.getByRole("region", { name: "Rollouts" }).getByLabel("Step")).toHaveValue("100");
   });
 });

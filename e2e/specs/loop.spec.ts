@@ -82,6 +82,17 @@ test.describe("the whole loop", () => {
     await fixed.getByRole("link", { name: `Open item ${seeded.fixed[0]} before and after side by side` }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Compare traces" })).toBeVisible();
     await expect(page.getByRole("region", { name: "Final answer" })).toContainText("differs");
+    await shot("10b-evaluation-compare-item");
+
+    // One evaluation: its wrong answers only, each with what the model wrote.
+    await page.goto(`/evaluations/${seeded.beforeEvalId}`);
+    const items = page.getByRole("region", { name: "Items" });
+    await items.getByLabel("Show").selectOption({ label: "Wrong answers (answer_match 0)" });
+    await expect(page).toHaveURL(/show=answer_match%3Aworst/);
+    await expect(items.getByText(/^Showing \d+ of \d+ \(wrong answers/)).toBeVisible();
+    await items.locator("summary").first().click();
+    await expect(items.getByLabel("Response").first()).toBeVisible();
+    await shot("10c-evaluation-wrong-answers");
   });
 
   test("the UNGAR panel says when UNGAR is not installed", async ({ page, shot }) => {
