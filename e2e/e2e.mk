@@ -27,8 +27,15 @@ test-e2e: install $(E2E)/node_modules/.installed e2e-chromium
 	cd $(E2E) && CHROMIUM_PATH=$(CHROMIUM) npx playwright test
 
 # The dashboard's screenshots in docs/screenshots, each page at 1440 px and at 390 px, from the
-# same specs and seed as `make test-e2e` (SQLite).
+# same specs as `make test-e2e` (SQLite, seeded) and `make test-e2e-trainer` (the real trainer's runs).
 .PHONY: screenshots
 screenshots: install $(E2E)/node_modules/.installed e2e-chromium
 	rm -rf docs/screenshots
-	cd $(E2E) && CHROMIUM_PATH=$(CHROMIUM) E2E_SCREENSHOTS_DIR=../docs/screenshots npx playwright test --project sqlite
+	cd $(E2E) && CHROMIUM_PATH=$(CHROMIUM) E2E_TRAINER=1 E2E_SCREENSHOTS_DIR=../docs/screenshots \
+	  npx playwright test --project sqlite --project trainer
+
+# The run, rollout, evaluation and compare specs on runs the real trainer makes first (tiny SFT ->
+# GRPO on arithmetic, e2e/trainer_runs.py; about 2 minutes more on 2 cores, so not in `make test`).
+.PHONY: test-e2e-trainer
+test-e2e-trainer: install $(E2E)/node_modules/.installed e2e-chromium
+	cd $(E2E) && CHROMIUM_PATH=$(CHROMIUM) E2E_TRAINER=1 npx playwright test --project trainer

@@ -4,6 +4,9 @@
 //   postgres a new database on the PostgreSQL at $TUNIX_RT_TEST_POSTGRES_DSN, with an API key
 //            required (the traces spec runs here too). Without PostgreSQL those tests are skipped,
 //            or fail under CI.
+//   trainer  with E2E_TRAINER=1 (`make test-e2e-trainer`, `make screenshots`): a new SQLite file
+//            and the real trainer's runs on it (e2e/trainer_runs.py: the tiny SFT -> GRPO loop on
+//            generated arithmetic, about 2 minutes on 2 cores); otherwise its specs are skipped.
 // Each server's address and seed summary reach the specs as E2E_<PROJECT>_URL / E2E_<PROJECT>_SEED.
 // The returned function stops the servers and removes what they made.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -158,9 +161,32 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       process.env.E2E_POSTGRES_API_KEY = apiKey;
       process.env.E2E_POSTGRES_SEED = JSON.stringify(await seed(postgres.base, apiKey));
     }
+    if (process.env.E2E_TRAINER) {
+      const trainer = await startServer(bin, work, "trainer", `sqlite+aiosqlite:///${join(work, "trainer.db")}`);
+      cleanups.push(trainer.stop);
+      process.env.E2E_TRAINER_URL = trainer.base;
+      process.env.E2E_TRAINER_SEED = trainerRuns(trainer.base, join(work, "trainer-runs"));
+    } else {
+      process.env.E2E_TRAINER_SKIP = "the real trainer's runs are made with E2E_TRAINER=1 (make test-e2e-trainer)";
+    }
   } catch (error) {
     await teardown();
     throw error;
   }
   return teardown;
+}
+
+/** Runs e2e/trainer_runs.py against the server; the JSON of the runs it made. */
+function trainerRuns(base: string, work: string): string {
+  const output = execFileSync(python, [join(here, "trainer_runs.py"), base, work], {
+    cwd: repo,
+    encoding: "utf8",
+    env: { ...process.env, JAX_PLATFORMS: "cpu" },
+    stdio: ["ignore", "pipe", "inherit"],
+    timeout: 15 * 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = output.split("\n").find((l) => l.startsWith("E2E_TRAINER "));
+  if (!line) throw new Error(`e2e/trainer_runs.py reported no runs:\n${output.slice(-4000)}`);
+  return line.slice("E2E_TRAINER ".length);
 }

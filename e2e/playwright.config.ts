@@ -19,9 +19,11 @@ export default defineConfig({
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
   outputDir: "test-results",
   // The same app on both databases: every spec on SQLite, the traces loop on PostgreSQL too.
+  // The trainer project's pages show runs the real trainer made (E2E_TRAINER=1; skipped without).
   projects: [
-    { name: "sqlite" },
+    { name: "sqlite", testIgnore: /trainer\.spec\.ts/ },
     { name: "postgres", testMatch: /traces\.spec\.ts/ },
+    { name: "trainer", testMatch: /trainer\.spec\.ts/, timeout: 60_000 },
   ],
   use: {
     browserName: "chromium",
