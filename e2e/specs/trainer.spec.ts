@@ -21,7 +21,7 @@ test.describe("runs made by the real trainer", () => {
     await expect(sft).toContainText(new RegExp(`loss ${NUMBER}`));
     await expect(grpo).toContainText(new RegExp(`answer_match ${NUMBER} → ${NUMBER} \\((\\+|−|±)`));
     for (const row of [grpo, sft]) await expect(row.getByRole("link", { name: "arith-v1" })).toBeVisible();
-    await shot("20-trainer-runs");
+    await shot("20-runs");
   });
 
   test("an SFT run says whether it worked, without GRPO-only config", async ({ page, shot }) => {
@@ -40,7 +40,7 @@ test.describe("runs made by the real trainer", () => {
     // Held-out scores on their own axes, a dot per evaluation (steps 0, 50, 100, 150).
     const heldOut = page.getByRole("region", { name: "Held-out evaluation" });
     await expect(heldOut.getByRole("img", { name: /^eval\/answer_match: 4 points/ }).locator("circle.chart-marker")).toHaveCount(4);
-    await shot("21-trainer-sft-run");
+    await shot("21-sft-run");
   });
 
   test("a GRPO run shows its reward against its range, and its rollouts read right", async ({ page, shot }) => {
@@ -65,7 +65,7 @@ test.describe("runs made by the real trainer", () => {
     await expect(group).toContainText(new RegExp(`group mean reward ${NUMBER} of 2`));
     await expect(group.getByRole("article").first()).toContainText(new RegExp(`reward ${NUMBER} of 2`));
     await expect(group.locator(".score-chip.score-0, .score-chip.score-4").first()).toBeVisible();
-    await shot("22-trainer-grpo-run");
+    await shot("22-grpo-run");
 
     // A step without rollouts says so and shows the nearest one.
     await page.goto(`/runs/${grpoRunId}?step=4`);
@@ -77,7 +77,7 @@ test.describe("runs made by the real trainer", () => {
     await expect(back).toHaveAttribute("href", `/runs/${grpoRunId}?step=3#rollouts`);
     await expect(page.getByRole("region", { name: "Details" }).getByRole("link", { name: "arith-grpo" })).toBeVisible();
     await expect(page.getByRole("region", { name: "Details" }).locator(".kv-nested")).toContainText("answer_match");
-    await shot("23-trainer-rollout-trace");
+    await shot("23-rollout-trace");
   });
 
   test("the two checkpoints' evaluations compare by name, and wrong answers show their output", async ({ page, shot }) => {
@@ -86,7 +86,7 @@ test.describe("runs made by the real trainer", () => {
     await page.getByRole("checkbox", { name: /arith-grpo on eval/ }).check();
     await page.getByRole("button", { name: /Compare before\/after/ }).click();
     await expect(page.getByRole("row", { name: /answer_match/ }).first()).toContainText(/\d/);
-    await shot("24-trainer-evaluation-compare");
+    await shot("24-evaluation-compare");
 
     await page.goto("/evaluations");
     await page.getByRole("link", { name: "arith-grpo on eval" }).click();
@@ -95,7 +95,7 @@ test.describe("runs made by the real trainer", () => {
     await expect(items.getByText(/^Showing \d+ of \d+ \(wrong answers/)).toBeVisible();
     await items.locator("summary").first().click();
     await expect(items.getByLabel("Response").first()).toContainText("<answer>");
-    await shot("25-trainer-evaluation");
+    await shot("25-evaluation");
   });
 
   test("at 390 px the header is one row, charts stay readable and nothing scrolls sideways", async ({ page }) => {

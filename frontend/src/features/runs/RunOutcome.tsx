@@ -32,15 +32,18 @@ export function runChanges(
     if (!points?.length) return;
     changes.push({ label, first: points[0]!, last: points[points.length - 1]!, better, range, scorer });
   };
+  const weights = run.kind === "grpo" ? (run.config as { rewards?: Record<string, number> }).rewards : undefined;
+  const rewardRange = weights ? weightedRange(weights, ranges) : null;
   if (run.kind === "grpo") {
-    const weights = (run.config as { rewards?: Record<string, number> }).rewards;
-    add("reward/total", "Mean reward (training)", "higher", weights ? weightedRange(weights, ranges) : null);
+    add("reward/total", "Mean reward (training)", "higher", rewardRange);
   } else {
     add("loss", "Training loss", "lower", null);
   }
   for (const name of [...series.keys()].filter((n) => n.startsWith("eval/") && n !== "eval/loss").sort()) {
     const scorer = name.slice("eval/".length);
-    add(name, `Held-out ${scorer}`, "higher", ranges.get(scorer) ?? null, scorer);
+    // eval/reward: the run's weighted reward on the held-out prompts, on the reward's range.
+    const range = scorer === "reward" ? rewardRange : (ranges.get(scorer) ?? null);
+    add(name, `Held-out ${scorer}`, "higher", range, scorer);
   }
   add("eval/loss", "Held-out loss", "lower", null);
   return changes;
