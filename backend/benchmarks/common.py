@@ -5,6 +5,8 @@ from ``/proc``."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import contextlib
 import datetime as dt
 import os
@@ -13,7 +15,15 @@ import secrets
 import sqlite3
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -431,3 +441,36 @@ def describe_machine() -> str:
             if line.startswith("MemTotal:"):
                 memory = f", {int(line.split()[1]) / 1024**2:.0f} GiB memory"
     return f"{os.cpu_count()} CPUs{memory}, {platform.system()} {platform.machine()}"
+
+
+def run_main(
+    parser: argparse.ArgumentParser,
+    run: Callable[[argparse.Namespace], Coroutine[Any, Any, None]],
+    argv: Sequence[str] | None,
+) -> int:
+    """A benchmark's entry point: parse, run, and exit 130 (saying so) on Ctrl-C."""
+    args = parser.parse_args(argv)
+    try:
+        asyncio.run(run(args))
+    except KeyboardInterrupt:
+        say("interrupted")
+        return 130
+    return 0
+
+
+def ingest_inputs(
+    problems: Sequence[Problem],
+    rows: int,
+    batch: int,
+    record: Callable[[dict[str, Any], dt.datetime], tuple[Any, ...]],
+) -> tuple[list[tuple[int, bytes]], list[tuple[Any, ...]]]:
+    """``rows`` traces as the API side sends them (JSON bodies of ``batch`` traces, serialised
+    before the clock starts) and as the baseline loads them (``record`` of each, same rows)."""
+    say(f"building {rows:,} traces ...")
+    payloads = [make_payload(problems, i) for i in range(rows)]
+    bodies = [
+        (len(part), orjson.dumps({"traces": payloads[part.start : part.stop]}))
+        for part in chunks(rows, batch)
+    ]
+    now = dt.datetime.now(dt.UTC)
+    return bodies, [record(p, now) for p in payloads]

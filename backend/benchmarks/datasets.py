@@ -62,6 +62,7 @@ from benchmarks.common import (
     load_traces,
     process_memory,
     reset_peak_memory,
+    run_main,
     running_server,
     say,
     timed,
@@ -732,13 +733,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        asyncio.run(run(args))
-    except KeyboardInterrupt:
-        say("interrupted")
-        return 130
-    return 0
+    return run_main(build_parser(), run, argv)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ from benchmarks.common import (
     open_sqlite,
     process_memory,
     reset_peak_memory,
+    run_main,
     running_server,
     say,
 )
@@ -431,13 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        asyncio.run(run(args))
-    except KeyboardInterrupt:
-        say("interrupted")
-        return 130
-    return 0
+    return run_main(build_parser(), run, argv)
 
 
 if __name__ == "__main__":

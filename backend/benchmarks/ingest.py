@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import datetime as dt
 import math
 import sqlite3
 import statistics
@@ -50,7 +49,6 @@ if __name__ == "__main__" and not __package__:
 
 import asyncpg
 import httpx
-import orjson
 
 from benchmarks.common import (
     COLUMNS,
@@ -61,12 +59,13 @@ from benchmarks.common import (
     describe_machine,
     fresh_database,
     fresh_sqlite_database,
+    ingest_inputs,
     load_note,
     load_problems,
     load_sqlite_traces,
     load_traces,
-    make_payload,
     open_sqlite,
+    run_main,
     running_server,
     say,
     sqlite_bulk_insert,
@@ -158,15 +157,7 @@ async def measure_ingest(
     dsn: str, server: ServedApp, problems: Sequence[Problem], args: argparse.Namespace
 ) -> list[IngestRound]:
     rows: int = args.rows
-    say(f"building {rows:,} traces ...")
-    payloads = [make_payload(problems, i) for i in range(rows)]
-    bodies = [
-        (len(part), orjson.dumps({"traces": payloads[part.start : part.stop]}))
-        for part in chunks(rows, BATCH_SIZE)
-    ]
-    now = dt.datetime.now(dt.UTC)
-    records = [copy_record(p, now) for p in payloads]
-    del payloads
+    bodies, records = ingest_inputs(problems, rows, BATCH_SIZE, copy_record)
     rounds: list[IngestRound] = []
     conn = await asyncpg.connect(dsn)
     try:
@@ -202,15 +193,7 @@ async def measure_sqlite_ingest(
 ) -> list[IngestRound]:
     """measure_ingest on SQLite: the API against one-transaction bulk inserts of the same rows."""
     rows: int = args.rows
-    say(f"building {rows:,} traces ...")
-    payloads = [make_payload(problems, i) for i in range(rows)]
-    bodies = [
-        (len(part), orjson.dumps({"traces": payloads[part.start : part.stop]}))
-        for part in chunks(rows, BATCH_SIZE)
-    ]
-    now = dt.datetime.now(dt.UTC)
-    records = [sqlite_record(p, now) for p in payloads]
-    del payloads
+    bodies, records = ingest_inputs(problems, rows, BATCH_SIZE, sqlite_record)
     rounds: list[IngestRound] = []
     with contextlib.closing(open_sqlite(url)) as db:
         for number in range(1, args.repeat + 1):
@@ -462,13 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        asyncio.run(run(args))
-    except KeyboardInterrupt:
-        say("interrupted")
-        return 130
-    return 0
+    return run_main(build_parser(), run, argv)
 
 
 if __name__ == "__main__":
