@@ -74,14 +74,16 @@ async def test_items_filtered_by_a_scorer_with_the_raw_response(client: AsyncCli
 
     wrong = (await client.get(url, params={"scorer": "answer_match", "max_value": 0})).json()
     assert [i["item_id"] for i in wrong["items"]] == ["q3", "q8"]
-    assert wrong["matched"] == 2 and wrong["next_offset"] is None
+    assert wrong["matched"] == 2
+    assert wrong["next_offset"] is None
     assert wrong["items"][0]["response"] == answers["q3"]
     assert wrong["items"][1]["response"] == answers["q8"]
 
     # Pages of a filtered list: in evaluation order, each item once.
     right = {"scorer": "answer_match", "min_value": 1, "limit": 3}
     first = (await client.get(url, params=right)).json()
-    assert first["matched"] == 8 and first["next_offset"] == 3
+    assert first["matched"] == 8
+    assert first["next_offset"] == 3
     rest = (await client.get(url, params={**right, "offset": 3, "limit": 10})).json()
     ids = [i["item_id"] for i in first["items"] + rest["items"]]
     assert ids == [q[0] for q in QUESTIONS if q[0] not in {"q3", "q8"}]
