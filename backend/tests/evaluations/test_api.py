@@ -80,7 +80,7 @@ async def test_items_filtered_by_a_scorer_with_the_raw_response(client: AsyncCli
     assert wrong["items"][1]["response"] == answers["q8"]
 
     # Pages of a filtered list: in evaluation order, each item once.
-    right = {"scorer": "answer_match", "min_value": 1, "limit": 3}
+    right: dict[str, str | int] = {"scorer": "answer_match", "min_value": 1, "limit": 3}
     first = (await client.get(url, params=right)).json()
     assert first["matched"] == 8
     assert first["next_offset"] == 3

@@ -17,6 +17,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import make_trace
+from tunix_rt_backend.db import utcnow
 from tunix_rt_backend.traces import repository, service
 from tunix_rt_backend.traces.models import Trace
 from tunix_rt_backend.traces.schemas import TraceCreate
@@ -158,7 +159,7 @@ async def test_batch_insert_stores_each_column_as_sqlalchemys_own_insert(app: Fa
     payload = TraceCreate.model_validate(
         make_trace(3, prompt='naïve ✓ \\ "q"', run_id=str(uuid.uuid4()), metadata={"x": 0.5})
     )
-    row = service.build_row(payload, now=service.utcnow(), max_bytes=100_000)
+    row = service.build_row(payload, now=utcnow(), max_bytes=100_000)
     twin = dict(row, id=uuid.uuid4(), content_hash="f" * 64)
     async with app.state.sessionmaker() as session:
         assert await repository.insert_ignoring_duplicates(session, [row]) == {row["content_hash"]}

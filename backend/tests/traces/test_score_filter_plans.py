@@ -65,9 +65,9 @@ async def test_score_filters_look_up_each_traces_own_scores(
 
     count = await client.get("/api/traces/count", params={"min_score.answer_match": 1})
     assert count.json() == {"count": 20}
-    both = {"min_score.answer_match": 1, "max_score.answer_match": 0}
+    both: dict[str, str | int] = {"min_score.answer_match": 1, "max_score.answer_match": 0}
     assert (await client.get("/api/traces/count", params=both)).json() == {"count": 0}
-    wrong = {"max_score.answer_match": 0, "source": "gsm8k"}
+    wrong: dict[str, str | int] = {"max_score.answer_match": 0, "source": "gsm8k"}
     assert (await client.get("/api/traces/count", params=wrong)).json() == {"count": 10}
     listed = await client.get(
         "/api/traces", params={"min_score.answer_match": 1, "max_score.answer_match": 1}
