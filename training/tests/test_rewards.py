@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tunix_rt_backend.contracts import score_completion
+from tunix_rt_backend.contracts import model_text, score_completion
 from tunix_rt_training.config import load_config
 from tunix_rt_training.prompts import PromptBatches, PromptRecord, parse_prompt_records
 from tunix_rt_training.rewards import RolloutRecorder, ScoreCache, reward_functions
@@ -96,6 +96,43 @@ def test_the_recorder_measures_a_step_and_keeps_its_groups_for_the_report() -> N
     body = recorder.report_body(record)
     assert body["scorers"] == ["answer_match"]
     assert body["weights"] == weights
+
+
+def test_a_completion_with_nul_is_rewarded_and_reported_as_the_server_scores_it() -> None:
+    """An untrained model can decode a NUL (a byte-fallback piece); the API refuses NUL, so the
+    trainer scores and reports U+FFFD in its place: the same text, the same values."""
+    weights = {"format_exact": 1.0, "answer_match": 1.0}
+    cache = ScoreCache(list(weights))
+    recorder = RolloutRecorder(
+        cache=cache,
+        weights=weights,
+        num_generations=2,
+        tokenizer=Words(),
+        step_of=lambda: 5,
+        rollouts_every=5,
+        max_groups=None,
+    )
+    raw = "<reasoning>\x00 19 + 19 = 38</reasoning><answer>38\x00</answer>"
+    reported = raw.replace("\x00", "\ufffd")
+    rewards = [fn([""], [raw], ["38"]) for fn in reward_functions(weights, cache)]
+    recorder(
+        prompts=["a", "a"],
+        completions=[raw, RIGHT],
+        rewards=np.asarray([sum(r[0] for r in rewards), 2.0]),
+        advantages=np.asarray([0.0, 0.0]),
+        answer=["38", "38"],
+        item_id=np.asarray(["q1", "q1"]),
+        question=np.asarray(["Q1", "Q1"]),
+    )
+    record = recorder.pop(5)
+    assert record is not None
+    completion = record.report[0]["completions"][0]
+    assert completion["response"] == reported
+    assert "\\u0000" not in json.dumps(recorder.report_body(record))  # no escaped NUL either
+    server = score_completion(reported, "38", list(weights))
+    assert completion["rewards"] == server
+    assert [r[0] for r in rewards] == [server["format_exact"], server["answer_match"]]
+    assert model_text("no nul here") == "no nul here"
 
 
 def test_prompt_batches_are_deterministic_and_carry_the_reward_columns(

@@ -37,7 +37,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from tunix_rt_backend.contracts import completion_trace, get_scorer
+from tunix_rt_backend.contracts import completion_trace, get_scorer, model_text
 from tunix_rt_training import distributed, lifecycle, loading, runs
 from tunix_rt_training import model as model_lib
 from tunix_rt_training import tokenizer as tokenizer_lib
@@ -161,7 +161,8 @@ class Generator:
                     top_p=top_p if temperature > 0 else None,
                     seed=seed + start,
                 )
-                responses.extend(output.text[:real])
+                # A NUL the model emitted becomes U+FFFD: scored, stored and reported alike.
+                responses.extend(model_text(text) for text in output.text[:real])
                 bar.update(real)
         bar.close()
         return responses

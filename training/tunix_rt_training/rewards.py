@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from tunix_rt_backend.contracts import score_completion
+from tunix_rt_backend.contracts import model_text, score_completion
 
 RewardFn = Callable[..., list[float]]
 ROLLOUTS_DIR = "rollouts"
@@ -42,6 +42,7 @@ class ScoreCache:
         self._lock = threading.Lock()
 
     def get(self, completion: str, reference: str) -> dict[str, float]:
+        completion = model_text(completion)  # scored as it is reported (no NUL)
         key = (completion, reference)
         with self._lock:
             found = self._values.get(key)
@@ -183,7 +184,7 @@ class RolloutRecorder:
                             "completions": [
                                 {
                                     "index": i,
-                                    "response": str(completions[at + i]),
+                                    "response": model_text(str(completions[at + i])),
                                     "advantage": round(float(advantage[at + i]), 6),
                                     "reward": round(float(totals[at + i]), 6),
                                     "rewards": scores[at + i],

@@ -20,7 +20,11 @@ Pure Python (standard library and pydantic only; no server, database or JAX impo
 """
 
 from tunix_rt_backend.contracts.arithmetic import ArithmeticSpec, generate_arithmetic
-from tunix_rt_backend.contracts.completions import completion_trace, score_completion
+from tunix_rt_backend.contracts.completions import (
+    completion_trace,
+    model_text,
+    score_completion,
+)
 from tunix_rt_backend.contracts.format_check import FormatCheck, check_format
 from tunix_rt_backend.contracts.numbers import normalize_number
 from tunix_rt_backend.contracts.parsing import (
@@ -118,6 +122,7 @@ __all__ = [
     "list_scorers",
     "match_format_approximately",
     "match_format_exactly",
+    "model_text",
     "normalize_number",
     "parse_gsm8k_solution",
     "parse_response",

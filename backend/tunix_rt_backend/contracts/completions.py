@@ -16,6 +16,20 @@ from tunix_rt_backend.contracts.trace import RESPONSE_METADATA_KEY, TraceContent
 RESPONSE_FORMAT_METADATA_KEY: Final = "response_format"
 """``metadata`` key holding how the response parsed (``ParsedResponse.format``)."""
 
+NUL_STAND_IN: Final = "\ufffd"
+"""What a NUL in generated text becomes (U+FFFD, the replacement character)."""
+
+
+def model_text(text: str) -> str:
+    """Generated text as a trainer scores, stores and reports it.
+
+    A model decodes any piece of its vocabulary, NUL included (a byte-fallback ``<0x00>``), and
+    neither the API's JSON bodies nor PostgreSQL text take a NUL. The trainer passes every
+    generated text through this before scoring it, so what it rewards and what it sends (and the
+    server scores again) are the same text, and a NUL never fails a run or its report. Nothing
+    but NUL changes."""
+    return text.replace("\x00", NUL_STAND_IN) if "\x00" in text else text
+
 
 def completion_trace(
     prompt: str,
