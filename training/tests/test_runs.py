@@ -143,3 +143,4 @@ def test_sft_evaluates_its_held_out_records_during_training(tmp_path: Path) -> N
     assert not any(key.startswith("eval/") for row in rows for key in row)
     manifest = json.loads((result.run_dir / "run_manifest.json").read_text())
     assert manifest["held_out"]["eval/loss"] == evals[-1]["eval/loss"]
+    assert manifest["held_out_before"]["eval/loss"] == evals[0]["eval/loss"]

@@ -339,6 +339,8 @@ def _finish(
         "final_loss": rows[-1]["loss"] if rows else None,
     }
     if evals:
+        # Before (step 0, the starting model) and after: what the runs list compares.
+        summary["held_out_before"] = {k: v for k, v in evals[0].items() if k.startswith("eval/")}
         summary["held_out"] = {k: v for k, v in evals[-1].items() if k.startswith("eval/")}
     lifecycle.finish(
         manifest,
