@@ -187,7 +187,7 @@ async def _trace_records(
     since: dt.datetime | None,
     source: str | None,
 ) -> AsyncIterator[bytes]:
-    from tunix_rt_backend.datasets.repository import stream_matching
+    from tunix_rt_backend.datasets.export_rows import stream_matching
     from tunix_rt_backend.datasets.service import row_record
     from tunix_rt_backend.traces.filters import TraceFilter
 

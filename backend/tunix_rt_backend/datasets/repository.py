@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections import Counter
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Sequence
-from contextlib import aclosing
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -15,9 +13,8 @@ import orjson
 from sqlalchemy import ColumnElement, Text, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tunix_rt_backend.datasets.models import ID_BYTES, MEMBER_EVAL, MEMBER_TRAIN, Dataset
+from tunix_rt_backend.datasets.models import ID_BYTES, Dataset
 from tunix_rt_backend.db import SQLITE_RANDOM_RANK
-from tunix_rt_backend.http import gc_paused
 from tunix_rt_backend.scores.models import Score
 from tunix_rt_backend.traces.filters import TraceFilter, count_statement, filter_clauses
 from tunix_rt_backend.traces.models import Trace
@@ -30,11 +27,11 @@ _LOOKUP_CHUNK = {"postgresql": 20_000, "sqlite": 500}
 _MEMBERS_LOCK = 0x7472_6473  # "trds"
 
 
-def _dialect(session: AsyncSession) -> str:
+def dialect_of(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-async def _asyncpg(session: AsyncSession) -> asyncpg.Connection:
+async def asyncpg_connection(session: AsyncSession) -> asyncpg.Connection:
     """The session's asyncpg connection (PostgreSQL), in the session's transaction if any.
 
     Used where SQLAlchemy's per-row work would dominate: bulk inserts and export rows."""
@@ -61,7 +58,7 @@ async def start_build(session: AsyncSession, key: str) -> bool:
     connection, and after five runs PostgreSQL may switch to a generic plan, which cannot see
     that ``metadata @> '{"split": "train"}'`` matches most rows and would fetch and sort all of
     them for a ``latest`` build of a few thousand."""
-    if _dialect(session) != "postgresql":
+    if dialect_of(session) != "postgresql":
         stmt = select(Dataset.dataset_key).where(Dataset.dataset_key == key)
         return (await session.execute(stmt)).first() is not None
     found = await session.execute(
@@ -153,7 +150,7 @@ def members_from_rows(rows: Sequence[Sequence[Any]]) -> Members:
 
 def aggregates_in_sql(session: AsyncSession) -> bool:
     """Whether aggregate_members can describe a selection (PostgreSQL)."""
-    return _dialect(session) == "postgresql"
+    return dialect_of(session) == "postgresql"
 
 
 # A selection described in one row. A plain aggregate reads its input in the order the
@@ -200,7 +197,7 @@ async def aggregate_members(
     # fetch, not fetchrow: asyncpg asks for one row at most, and PostgreSQL runs a statement
     # whose result may be fetched in parts without parallel workers (a random build over
     # 900,000 matches took twice as long).
-    (row,) = await (await _asyncpg(session)).fetch(
+    (row,) = await (await asyncpg_connection(session)).fetch(
         _AGGREGATE.format(keys=keys, selection=inner), *values
     )
     if not row[0]:
@@ -242,7 +239,7 @@ async def list_all(session: AsyncSession) -> list[Dataset]:
 
 def locks_members(session: AsyncSession) -> bool:
     """Whether lock_members keeps members from deletion (PostgreSQL) or builds must check."""
-    return _dialect(session) == "postgresql"
+    return dialect_of(session) == "postgresql"
 
 
 async def lock_members(session: AsyncSession, *, exclusive: bool) -> None:
@@ -269,7 +266,7 @@ async def keys_containing(session: AsyncSession, trace_id: uuid.UUID) -> list[st
     needle = trace_id.bytes
     search = (
         "position(:id IN member_ids)"
-        if _dialect(session) == "postgresql"
+        if dialect_of(session) == "postgresql"
         else "instr(member_ids, :id)"
     )
     # One search per dataset (a row each), filtered here: in a WHERE it would run twice.
@@ -304,7 +301,7 @@ async def missing_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[u
 
 
 async def count_matching(session: AsyncSession, flt: TraceFilter) -> int:
-    return int((await session.execute(count_statement(_dialect(session), flt))).scalar_one())
+    return int((await session.execute(count_statement(dialect_of(session), flt))).scalar_one())
 
 
 def selection(
@@ -325,7 +322,7 @@ def selection(
         metadata_text(stratify_by) if name == "stratum" and stratify_by else _column(name)
         for name in columns
     ]
-    stmt = select(*selected).where(*filter_clauses(_dialect(session), flt))
+    stmt = select(*selected).where(*filter_clauses(dialect_of(session), flt))
     if order == "latest":
         stmt = stmt.order_by(Trace.created_at.desc(), Trace.id.desc())
     elif order == "top_score":
@@ -348,7 +345,7 @@ def random_rank(session: AsyncSession, seed: int) -> ColumnElement[Any]:
     """contracts.keys.random_rank of each trace in SQL: md5 of the seed, ':' and the id's
     canonical text on PostgreSQL (compared byte by byte, whatever the database's collation),
     the same function in Python on SQLite."""
-    if _dialect(session) == "postgresql":
+    if dialect_of(session) == "postgresql":
         rank: ColumnElement[Any] = func.md5(
             literal(f"{seed}:", Text) + Trace.id.cast(Text)
         ).collate("C")
@@ -359,7 +356,7 @@ def random_rank(session: AsyncSession, seed: int) -> ColumnElement[Any]:
 
 async def stream_candidates(session: AsyncSession, stmt: Any) -> AsyncGenerator[Sequence[Any]]:
     """The rows of a ``selection`` in batches: only what the build needs is read."""
-    async for partition in _partitions(session, stmt, CANDIDATE_BATCH):
+    async for partition in partitions(session, stmt, CANDIDATE_BATCH):
         yield partition
 
 
@@ -383,12 +380,12 @@ async def lookup(
     """``columns`` (see _column) of the traces ``ids``, by id; ids not stored are missing from
     the result."""
     found: dict[Any, Sequence[Any]] = {}
-    dialect = _dialect(session)
+    dialect = dialect_of(session)
     chunk = _LOOKUP_CHUNK.get(dialect, _LOOKUP_CHUNK["sqlite"])
     for start in range(0, len(ids), chunk):
         part = list(ids[start : start + chunk])
         if dialect == "postgresql":
-            driver = await _asyncpg(session)
+            driver = await asyncpg_connection(session)
             listed = ", ".join(["id", *columns])
             sql = f"SELECT {listed} FROM traces WHERE id = ANY($1::uuid[])"
             rows: Sequence[Any] = await driver.fetch(sql, part)
@@ -400,7 +397,7 @@ async def lookup(
     return found
 
 
-async def _partitions(
+async def partitions(
     session: AsyncSession, stmt: Any, batch: int | None = None
 ) -> AsyncGenerator[Sequence[Any]]:
     """Rows in batches from a server-side cursor, closed even when the reader stops early.
@@ -409,10 +406,10 @@ async def _partitions(
     asyncpg's own records, with the values as asyncpg decodes them: SQLAlchemy's rows and
     result processing made choosing 100,000 traces three times slower than the query."""
     batch = batch or STREAM_BATCH
-    if _dialect(session) == "postgresql":
+    if dialect_of(session) == "postgresql":
         sql, values = _driver_statement(session, stmt)
         # In the session's transaction: the cursor ends with it at the latest.
-        cursor = await (await _asyncpg(session)).cursor(sql, *values)
+        cursor = await (await asyncpg_connection(session)).cursor(sql, *values)
         while rows := await cursor.fetch(batch):
             yield rows
         return
@@ -440,10 +437,10 @@ async def _score_sums(session: AsyncSession, members: Members) -> dict[str, list
     if not members.count:
         return {}
     rows: Sequence[Any]
-    if _dialect(session) == "postgresql":
+    if dialect_of(session) == "postgresql":
         # The ids as one text value, parsed by PostgreSQL: no id object per member here.
         id_text = quoted_ids(members.ids)[:-1].replace(b'"', b"").decode()
-        rows = await (await _asyncpg(session)).fetch(
+        rows = await (await asyncpg_connection(session)).fetch(
             "SELECT name, sum(value), count(*) FROM scores "
             "WHERE trace_id = ANY(string_to_array($1, ',')::uuid[]) GROUP BY name",
             id_text,
@@ -465,175 +462,3 @@ async def _score_sums(session: AsyncSession, members: Members) -> dict[str, list
         entry[0] += float(total)
         entry[1] += int(count)
     return sums
-
-
-@dataclass(slots=True)
-class ExportRow:
-    """The light trace view exports render from (see contracts.trace.TraceLike)."""
-
-    id: str
-    prompt: str
-    steps: list[str]
-    final_answer: str
-    reference_answer: str | None
-    metadata: dict[str, Any]
-
-
-def export_row(row: Sequence[Any]) -> ExportRow:
-    """(id, prompt, steps as dicts, final_answer, reference_answer, metadata) → ExportRow."""
-    return ExportRow(
-        id=str(row[0]),
-        prompt=row[1],
-        steps=[step["content"] for step in row[2]],
-        final_answer=row[3],
-        reference_answer=row[4],
-        metadata=row[5],
-    )
-
-
-_RECORD_COLUMNS = (
-    Trace.id,
-    Trace.prompt,
-    Trace.steps,
-    Trace.final_answer,
-    Trace.reference_answer,
-    Trace.meta,
-)
-
-
-async def stream_matching(
-    session: AsyncSession, flt: TraceFilter, *, limit: int | None
-) -> AsyncIterator[Sequence[Any]]:
-    """Matching traces, oldest first, as export rows in batches (for `tunix-rt export traces`)."""
-    stmt = (
-        select(*_RECORD_COLUMNS)
-        .where(*filter_clauses(_dialect(session), flt))
-        .order_by(Trace.created_at, Trace.id)
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    async for partition in _partitions(session, stmt):
-        yield partition
-
-
-async def stream_members(
-    session: AsyncSession, key: str, split: str | None
-) -> AsyncGenerator[Sequence[ExportRow]]:
-    """The dataset's traces in manifest order, in batches of ExportRows.
-
-    Close it (``aclosing``) when not reading to the end: that returns its connection idle."""
-    stmt = select(Dataset.trace_count).where(Dataset.dataset_key == key)
-    count = int((await session.execute(stmt)).scalar_one())
-    wanted = None if split is None else (MEMBER_EVAL if split == "eval" else MEMBER_TRAIN)[0]
-    pages = (
-        _members_postgresql(session, key, count, wanted)
-        if _dialect(session) == "postgresql"
-        else _members_sqlite(session, key, count, wanted)
-    )
-    async with aclosing(pages) as rows:
-        async for page in rows:
-            yield page
-
-
-# A page of members: the positions [$2, $2 + $3) of the dataset's ids (a slice of the value,
-# read without reading the rest), each looked up by the primary key, in manifest order. $4 is
-# the byte of the split asked for, or NULL for all. OFFSET 0 keeps the slice a value of its
-# own: flattened into the join, it was read from the TOAST table again for every row (3x the
-# database's time). The steps' text arrives as a text[] that
-# asyncpg decodes in C, the metadata as text for orjson: no Python-level decoder per value.
-_MEMBERS_PAGE = (
-    "SELECT t.id, t.prompt, "
-    "ARRAY(SELECT s.step->>'content' FROM jsonb_array_elements(t.steps) "
-    "WITH ORDINALITY AS s(step, n) ORDER BY s.n), "
-    "t.final_answer, t.reference_answer, t.metadata::text "
-    "FROM (SELECT substr(member_ids, $2 * 16 + 1, $3 * 16) AS ids, "
-    "substr(member_splits, $2 + 1, $3) AS splits FROM datasets WHERE dataset_key = $1 "
-    "OFFSET 0) AS m "
-    "CROSS JOIN LATERAL generate_series(0, length(m.splits) - 1) AS g(n) "
-    "JOIN traces t ON t.id = encode(substr(m.ids, g.n * 16 + 1, 16), 'hex')::uuid "
-    "WHERE $4::int IS NULL OR get_byte(m.splits, g.n) = $4 "
-    "ORDER BY g.n"
-)
-
-
-async def _members_postgresql(
-    session: AsyncSession, key: str, count: int, wanted: int | None
-) -> AsyncGenerator[Sequence[ExportRow]]:
-    driver = await _asyncpg(session)
-    loads = orjson.loads
-
-    def fetch(start: int) -> asyncio.Future[list[asyncpg.Record]]:
-        page = driver.fetch(_MEMBERS_PAGE, key, start, STREAM_BATCH, wanted)
-        return asyncio.ensure_future(cast(Awaitable[list[asyncpg.Record]], page))
-
-    # The next page is asked for before this one is handed on, so that PostgreSQL reads it
-    # while the caller renders and sends this one.
-    ahead: asyncio.Future[list[asyncpg.Record]] | None = fetch(0) if count else None
-    start = 0
-    try:
-        while ahead is not None:
-            rows = await ahead
-            ahead = None
-            start += STREAM_BATCH
-            if start < count:
-                ahead = fetch(start)
-                await asyncio.sleep(0)  # let it send the query before the caller's CPU work
-            if rows:
-                with gc_paused():  # a page of short-lived, acyclic objects: see gc_paused
-                    page = [ExportRow(str(r[0]), r[1], r[2], r[3], r[4], loads(r[5])) for r in rows]
-                yield page
-    finally:
-        if ahead is not None:
-            # The reader stopped early: let the page in flight finish, so that the connection
-            # goes back to the pool idle (at most one page of work).
-            await asyncio.wait([ahead])
-            if not ahead.cancelled():
-                ahead.exception()
-
-
-# SQLite: one page of members by primary key, as SQL text with positional parameters. Ids are
-# stored as 32 hex digits; steps and metadata as JSON text, decoded here by orjson (SQLAlchemy's
-# expanding IN and its per-value result processors cost more than SQLite's own work).
-_SQLITE_PAGE = (
-    "SELECT id, prompt, steps, final_answer, reference_answer, metadata FROM traces "
-    "WHERE id IN ({marks})"
-)
-
-
-def _dashed(hex_id: str) -> str:
-    """A 32-digit hex id in the UUID's usual form (what str(uuid.UUID(hex=...)) gives)."""
-    h = hex_id.lower()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-async def _members_sqlite(
-    session: AsyncSession, key: str, count: int, wanted: int | None
-) -> AsyncGenerator[Sequence[ExportRow]]:
-    connection = await session.connection()
-    loads = orjson.loads
-    for start in range(0, count, STREAM_BATCH):
-        stmt = select(
-            func.substr(Dataset.member_ids, start * ID_BYTES + 1, STREAM_BATCH * ID_BYTES),
-            func.substr(Dataset.member_splits, start + 1, STREAM_BATCH),
-        ).where(Dataset.dataset_key == key)
-        ids, splits = (await session.execute(stmt)).one()
-        ids = bytes(ids)
-        chosen = [
-            ids[ID_BYTES * n : ID_BYTES * (n + 1)].hex()
-            for n, byte in enumerate(bytes(splits))
-            if wanted is None or byte == wanted
-        ]
-        if not chosen:
-            continue
-        sql = _SQLITE_PAGE.format(marks=", ".join("?" * len(chosen)))
-        result = await connection.exec_driver_sql(sql, tuple(chosen))
-        found: dict[str, Sequence[Any]] = {row[0].lower(): tuple(row) for row in result}
-        with gc_paused():  # a page of short-lived, acyclic objects: see gc_paused
-            page = []
-            for hex_id in chosen:
-                row = found[hex_id]  # a member is never deleted (hold_members)
-                steps = [step["content"] for step in loads(row[2])]
-                metadata = loads(row[5])
-                page.append(ExportRow(_dashed(hex_id), row[1], steps, row[3], row[4], metadata))
-        if page:
-            yield page

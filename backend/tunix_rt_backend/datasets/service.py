@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tunix_rt_backend.contracts.keys import KEY_BYTES, dedup_key
 from tunix_rt_backend.contracts.records import ExportFormat, build_record
 from tunix_rt_backend.contracts.template import ResponseStyle
+from tunix_rt_backend.datasets import export_rows, store
 from tunix_rt_backend.datasets import repository as repo
-from tunix_rt_backend.datasets import store
 from tunix_rt_backend.datasets.models import MEMBER_EVAL, MEMBER_TRAIN, Dataset
 from tunix_rt_backend.datasets.schemas import (
     DATASET_SCHEMA_VERSION,
@@ -426,7 +426,7 @@ async def export_lines(
 
     Close it (``aclosing``) when not reading to the end: that returns its connection idle."""
     dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
-    async with aclosing(repo.stream_members(session, key, split)) as pages:
+    async with aclosing(export_rows.stream_members(session, key, split)) as pages:
         async for rows in pages:
             with gc_paused():  # one block of short-lived, acyclic objects: see gc_paused
                 block = b"".join(
@@ -438,6 +438,6 @@ async def export_lines(
             yield block
 
 
-def row_record(row: Sequence[Any]) -> repo.ExportRow:
+def row_record(row: Sequence[Any]) -> export_rows.ExportRow:
     """(id, prompt, steps, final_answer, reference_answer, metadata) → what records render."""
-    return repo.export_row(row)
+    return export_rows.export_row(row)
