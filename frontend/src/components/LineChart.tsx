@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useState } from "react";
 
 export interface Point {
   step: number;
@@ -78,10 +78,9 @@ const H = 220;
  * The width of an element's box in CSS pixels, followed as it changes: a chart is drawn at its
  * real width, so its labels stay 11 px on a phone instead of shrinking with a scaled drawing.
  */
-function useBoxWidth(ref: React.RefObject<HTMLElement | null>): number {
+function useBoxWidth(element: HTMLElement | null): number {
   const [width, setWidth] = useState(DEFAULT_W);
   useEffect(() => {
-    const element = ref.current;
     if (!element || typeof ResizeObserver === "undefined") return;
     const observer = new ResizeObserver((entries) => {
       const measured = Math.round(entries[0]?.contentRect.width ?? 0);
@@ -89,7 +88,7 @@ function useBoxWidth(ref: React.RefObject<HTMLElement | null>): number {
     });
     observer.observe(element);
     return () => observer.disconnect();
-  }, [ref]);
+  }, [element]);
   return width;
 }
 const PAD = { top: 12, right: 16, bottom: 28, left: 52 };
@@ -118,7 +117,8 @@ export function LineChart({
   markers?: boolean;
 }) {
   const titleId = useId();
-  const box = useRef<HTMLElement>(null);
+  // A callback ref: the figure is a different element once the first points arrive.
+  const [box, setBox] = useState<HTMLElement | null>(null);
   const W = useBoxWidth(box);
   const [hover, setHover] = useState<number | null>(null);
   const lines = useMemo(() => {
@@ -164,7 +164,7 @@ export function LineChart({
 
   if (!layout) {
     return (
-      <figure className="chart chart-empty" ref={box}>
+      <figure className="chart chart-empty" ref={setBox}>
         <figcaption className="chart-title">{label}</figcaption>
         <p className="muted">No points yet.</p>
       </figure>
@@ -196,7 +196,7 @@ export function LineChart({
 
   const single = shown[0];
   return (
-    <figure className="chart" ref={box}>
+    <figure className="chart" ref={setBox}>
       <figcaption className="chart-title">
         <span>{label}</span>
         <span className="chart-latest mono">
